@@ -1,0 +1,34 @@
+import { hostname } from 'node:os';
+import { enumSetting, hostPortListSetting, intSetting, stringSetting, urlSetting } from './settings';
+
+/** Settings every service shares: where the infrastructure is and how to behave on it. */
+export const commonSettings = {
+  // Where the infrastructure is has no safe default: a service must be told.
+  kafkaBrokers: hostPortListSetting('LONGHAUL_KAFKA_BROKERS'),
+  schemaRegistryUrl: urlSetting('LONGHAUL_SCHEMA_REGISTRY_URL', { protocols: ['http', 'https'] }),
+  mongoUrl: urlSetting('LONGHAUL_MONGO_URL', { protocols: ['mongodb', 'mongodb+srv'] }),
+  mongoDatabase: stringSetting('LONGHAUL_MONGO_DATABASE', {
+    default: 'longhaul',
+    pattern: /^[A-Za-z0-9_-]{1,63}$/,
+    patternHint: 'a database name of letters, digits, _ or - (at most 63)',
+  }),
+  topicPrefix: stringSetting('LONGHAUL_TOPIC_PREFIX', {
+    default: 'longhaul.',
+    pattern: /^[A-Za-z0-9._-]{0,100}$/,
+    patternHint: 'letters, digits, ".", "_" or "-" (at most 100)',
+  }),
+  requestedPartitions: intSetting('LONGHAUL_REQUESTED_PARTITIONS', { default: 12, min: 1, max: 1000 }),
+  eventsPartitions: intSetting('LONGHAUL_EVENTS_PARTITIONS', { default: 12, min: 1, max: 1000 }),
+  bindHost: stringSetting('LONGHAUL_BIND_HOST', {
+    default: '0.0.0.0',
+    pattern: /^[A-Za-z0-9.:-]{1,255}$/,
+    patternHint: 'an interface address such as 127.0.0.1 or 0.0.0.0',
+  }),
+  logLevel: enumSetting('LONGHAUL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], 'info'),
+  shutdownTimeoutMs: intSetting('LONGHAUL_SHUTDOWN_TIMEOUT_MS', { default: 25_000, min: 1_000, max: 600_000 }),
+  instanceId: stringSetting('LONGHAUL_INSTANCE_ID', {
+    default: `${hostname()}-${process.pid}`,
+    pattern: /^[A-Za-z0-9._-]{1,100}$/,
+    patternHint: 'letters, digits, ".", "_" or "-" (at most 100)',
+  }),
+} as const;

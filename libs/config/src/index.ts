@@ -1,0 +1,14 @@
+export {
+  SettingError,
+  booleanSetting,
+  enumSetting,
+  hostPortListSetting,
+  intSetting,
+  portSetting,
+  redactUrl,
+  stringSetting,
+  urlSetting,
+  type Setting,
+} from './settings';
+export { ConfigError, loadConfig, type ConfigOf, type ConfigProblem, type ConfigSpec } from './load';
+export { commonSettings } from './common';

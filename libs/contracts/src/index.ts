@@ -1,0 +1,1 @@
+export { createSchemaRegistry, pingSchemaRegistry, SchemaRegistry } from './registry';

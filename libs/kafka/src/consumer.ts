@@ -1,0 +1,76 @@
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import type { KafkaLogSink } from './client';
+
+export interface ConsumerRunnerOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly logger: KafkaLogSink;
+  readonly eachBatch: (payload: EachBatchPayload) => Promise<void>;
+  readonly fromBeginning?: boolean;
+  readonly config?: Omit<ConsumerConfig, 'groupId'>;
+  /** Called when kafkajs gives up on the consumer (a crash it will not restart from). */
+  readonly onFatal: (err: Error) => void;
+}
+
+export interface ConsumerRunner {
+  readonly consumer: Consumer;
+  start(): Promise<void>;
+  /** Leave the group after the batch in hand is finished, handing the partitions back. */
+  stop(): Promise<void>;
+  /** Joined the group and has not crashed or stopped since. */
+  isReady(): boolean;
+  assignedPartitions(): Record<string, number[]>;
+}
+
+/** A consumer-group member that knows whether it is really consuming, for /readyz. */
+export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunner {
+  const consumer = opts.kafka.consumer({
+    sessionTimeout: 30_000,
+    rebalanceTimeout: 60_000,
+    heartbeatInterval: 3_000,
+    ...opts.config,
+    groupId: opts.groupId,
+  });
+  let joined = false;
+  let stopped = false;
+  let assignment: Record<string, number[]> = {};
+
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    joined = true;
+    assignment = e.payload.memberAssignment;
+    opts.logger.info({ groupId: opts.groupId, assignment }, 'joined consumer group');
+  });
+  consumer.on(consumer.events.REBALANCING, () => {
+    joined = false;
+  });
+  consumer.on(consumer.events.STOP, () => {
+    joined = false;
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    joined = false;
+    const { error, restart } = e.payload;
+    opts.logger.error({ groupId: opts.groupId, err: error, restart }, 'consumer crashed');
+    if (!restart && !stopped) opts.onFatal(error);
+  });
+
+  return {
+    consumer,
+    async start() {
+      await consumer.connect();
+      for (const topic of opts.topics) {
+        await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+      }
+      // Offsets are resolved by the handler, message by message: a batch cut short by a
+      // rebalance or shutdown must not commit what it did not finish.
+      await consumer.run({ eachBatchAutoResolve: false, eachBatch: opts.eachBatch });
+    },
+    async stop() {
+      stopped = true;
+      joined = false;
+      await consumer.disconnect();
+    },
+    isReady: () => joined && !stopped,
+    assignedPartitions: () => assignment,
+  };
+}

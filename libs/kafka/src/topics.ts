@@ -1,0 +1,91 @@
+import type { Admin } from 'kafkajs';
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly replicationFactor?: number;
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+/** The topics Longhaul uses, all under one configurable prefix. */
+export function topicNames(prefix: string) {
+  return {
+    requested: `${prefix}jobs.requested`,
+    events: `${prefix}jobs.events`,
+    state: `${prefix}jobs.state`,
+  } as const;
+}
+
+export interface TopicSettings {
+  readonly topicPrefix: string;
+  readonly requestedPartitions: number;
+  readonly eventsPartitions: number;
+  readonly replicationFactor?: number;
+}
+
+/** Every topic with its partition count; later issues add retry, control and dead-letter topics. */
+export function topicSpecs(settings: TopicSettings): Record<keyof ReturnType<typeof topicNames>, TopicSpec> {
+  const names = topicNames(settings.topicPrefix);
+  const rf = settings.replicationFactor === undefined ? {} : { replicationFactor: settings.replicationFactor };
+  return {
+    requested: { topic: names.requested, numPartitions: settings.requestedPartitions, ...rf },
+    events: { topic: names.events, numPartitions: settings.eventsPartitions, ...rf },
+    state: { topic: names.state, numPartitions: settings.eventsPartitions, ...rf },
+  };
+}
+
+/**
+ * Create the topics that are missing; existing ones are left as they are (a partition count
+ * is never changed behind the operator's back). Safe to call from several processes at once.
+ */
+export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.topic));
+  if (missing.length === 0) {
+    await waitForTopicLeaders(admin, specs);
+    return [];
+  }
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions,
+        replicationFactor: s.replicationFactor ?? -1,
+        configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  } catch (err) {
+    // Another process created them first: fine, as long as they now exist.
+    const after = new Set(await admin.listTopics());
+    if (!missing.every((s) => after.has(s.topic))) throw err;
+  }
+  await waitForTopicLeaders(admin, specs);
+  return missing.map((s) => s.topic);
+}
+
+/**
+ * A topic just created may not be in the broker's metadata yet (consumers then fail with
+ * UNKNOWN_TOPIC_OR_PARTITION); wait until every partition has a leader.
+ */
+async function waitForTopicLeaders(admin: Admin, specs: readonly TopicSpec[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+      const ready = specs.every((spec) => {
+        const meta = topics.find((t) => t.name === spec.topic);
+        return (
+          meta !== undefined &&
+          meta.partitions.length >= spec.numPartitions &&
+          meta.partitions.every((p) => p.leader >= 0)
+        );
+      });
+      if (ready) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${specs.map((s) => s.topic).join(', ')} have no leaders yet`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

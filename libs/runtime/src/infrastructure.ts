@@ -1,0 +1,55 @@
+import { createSchemaRegistry, pingSchemaRegistry, type SchemaRegistry } from '@longhaul/contracts';
+import { createKafka, ensureTopics, type Admin, type Kafka, type TopicSpec } from '@longhaul/kafka';
+import { connectMongo, type MongoConnection } from '@longhaul/mongo';
+import type { ServiceContext } from './run-service';
+
+export interface InfrastructureSettings {
+  readonly kafkaBrokers: readonly string[];
+  readonly schemaRegistryUrl: string;
+  readonly mongoUrl: string;
+  readonly mongoDatabase: string;
+  readonly instanceId: string;
+}
+
+export interface Infrastructure {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly registry: SchemaRegistry;
+  readonly mongo: MongoConnection;
+}
+
+/**
+ * Connect to the three shared dependencies (MongoDB, the Schema Registry, Kafka), create the
+ * topics this service needs if missing, and register their readiness checks and closing steps.
+ */
+export async function connectInfrastructure(
+  service: string,
+  settings: InfrastructureSettings,
+  topics: readonly TopicSpec[],
+  ctx: ServiceContext,
+): Promise<Infrastructure> {
+  const { logger, readiness, lifecycle } = ctx;
+
+  const mongo = await connectMongo({ url: settings.mongoUrl, database: settings.mongoDatabase, appName: service });
+  lifecycle.onShutdown('close', 'mongo', () => mongo.close());
+  readiness.add('mongo', () => mongo.ping());
+
+  const registry = createSchemaRegistry({ url: settings.schemaRegistryUrl });
+  if (!(await pingSchemaRegistry(settings.schemaRegistryUrl, 5_000))) {
+    throw new Error(`schema registry at ${settings.schemaRegistryUrl} did not answer`);
+  }
+  readiness.add('schema-registry', () => pingSchemaRegistry(settings.schemaRegistryUrl));
+
+  const kafka = createKafka({
+    brokers: settings.kafkaBrokers,
+    clientId: `longhaul-${service}-${settings.instanceId}`,
+    logger: logger.child({ component: 'kafka' }),
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  lifecycle.onShutdown('close', 'kafka-admin', () => admin.disconnect());
+  const created = await ensureTopics(admin, topics);
+  if (created.length > 0) logger.info({ topics: created }, 'created topics');
+
+  return { kafka, admin, registry, mongo };
+}

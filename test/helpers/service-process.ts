@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { testStack } from './stack';
+
+export const repoRoot = resolve(__dirname, '..', '..');
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code (or 128+n for a signal) and how long after the call it came. */
+  exited: Promise<{ code: number; at: number }>;
+  /** SIGTERM, then how long it took to exit and with what code. */
+  terminate(): Promise<{ code: number; ms: number }>;
+}
+
+/** Run a built service (services/<name>/dist/main.js) as its own process with Node 24. */
+export function startService(name: string, env: NodeJS.ProcessEnv): ServiceProcess {
+  const stack = testStack();
+  const child = spawn(
+    stack.node,
+    ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services', name, 'dist', 'main.js')],
+    { env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<{ code: number; at: number }>((res) => {
+    child.on('exit', (code, signal) => res({ code: code ?? (signal ? 128 : -1), at: Date.now() }));
+  });
+  return {
+    child,
+    output: () => out,
+    exited,
+    async terminate() {
+      const sent = Date.now();
+      child.kill('SIGTERM');
+      const { code, at } = await exited;
+      return { code, ms: at - sent };
+    },
+  };
+}
+
+/** The environment a service needs to reach the test stack, on its own topics and database. */
+export function serviceEnv(opts: { prefix: string; database: string; port: number; extra?: NodeJS.ProcessEnv }) {
+  const stack = testStack();
+  return {
+    LONGHAUL_KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    LONGHAUL_SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    LONGHAUL_MONGO_URL: stack.mongoUrl,
+    LONGHAUL_MONGO_DATABASE: opts.database,
+    LONGHAUL_TOPIC_PREFIX: opts.prefix,
+    LONGHAUL_REQUESTED_PARTITIONS: '2',
+    LONGHAUL_EVENTS_PARTITIONS: '2',
+    LONGHAUL_BIND_HOST: '127.0.0.1',
+    LONGHAUL_HTTP_PORT: String(opts.port),
+    LONGHAUL_OPS_PORT: String(opts.port),
+    LONGHAUL_SHUTDOWN_TIMEOUT_MS: '10000',
+    ...opts.extra,
+  };
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+
+/** Where the stack that `npm test` started is; a clear failure when run some other way. */
+export interface TestStack {
+  readonly kafkaBrokers: string[];
+  readonly schemaRegistryUrl: string;
+  readonly mongoUrl: string;
+  readonly dataDir: string;
+  /** The Node 24 binary that runs the services. */
+  readonly node: string;
+}
+
+export function testStack(): TestStack {
+  const get = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run the integration tests through \`npm test\``);
+    return value;
+  };
+  return {
+    kafkaBrokers: get('LONGHAUL_TEST_KAFKA_BROKERS').split(','),
+    schemaRegistryUrl: get('LONGHAUL_TEST_SCHEMA_REGISTRY_URL'),
+    mongoUrl: get('LONGHAUL_TEST_MONGO_URL'),
+    dataDir: get('LONGHAUL_TEST_DATA_DIR'),
+    node: get('LONGHAUL_TEST_NODE'),
+  };
+}
+
+/** A name no other test (or earlier run) uses: topics, groups, databases, subjects. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports';
+import { repoRoot } from '../helpers/service-process';
+import { testStack } from '../helpers/stack';
+import { WaitAborted, waitFor } from '../helpers/wait';
+
+interface Run {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number>;
+}
+
+/** `npm start` exactly as a user runs it, in its own process group, on ports of its own. */
+function npmStart(env: NodeJS.ProcessEnv): Run {
+  const child = spawn('npm', ['start'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number>((res) => child.on('exit', (code, signal) => res(code ?? (signal ? 128 : -1))));
+  return { child, output: () => out, exited };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Distinct free ports for everything `npm start` listens on. */
+async function portsEnv(): Promise<NodeJS.ProcessEnv> {
+  const base = await freePort();
+  return {
+    LONGHAUL_HTTP_PORT: String(await freePort()),
+    LONGHAUL_KAFKA_PORT: String(await freePort()),
+    LONGHAUL_KAFKA_CONTROLLER_PORT: String(await freePort()),
+    LONGHAUL_REGISTRY_PORT: String(await freePort()),
+    LONGHAUL_MONGO_PORT: String(await freePort()),
+    // ops ports are base+2, +3, +11…; a high base keeps them clear of the others
+    LONGHAUL_OPS_BASE_PORT: String(Math.min(base, 60_000)),
+  };
+}
+
+describe('npm start', () => {
+  const dataDir = join(testStack().dataDir, 'npm-start');
+  const runs: Run[] = [];
+  afterAll(() => {
+    for (const r of runs) if (r.child.pid && r.child.exitCode === null) process.kill(-r.child.pid, 'SIGKILL');
+  });
+
+  it('says which port is taken and exits non-zero', async () => {
+    const env = await portsEnv();
+    const blocker: Server = createServer();
+    const port = Number(env['LONGHAUL_HTTP_PORT']);
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+    try {
+      const run = npmStart({ ...env, LONGHAUL_DATA_DIR: dataDir });
+      runs.push(run);
+      expect(await run.exited).not.toBe(0);
+      expect(run.output()).toContain(`port ${port} (http) is already in use on 127.0.0.1; set LONGHAUL_HTTP_PORT`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('starts everything, restarts a service that dies, and leaves no process alive after SIGTERM', async () => {
+    const env = await portsEnv();
+    const run = npmStart({ ...env, LONGHAUL_DATA_DIR: dataDir, LONGHAUL_PROCESSORS: '2' });
+    runs.push(run);
+    await waitFor('the ready banner', () => run.output().includes('press Ctrl-C to stop everything'), {
+      timeoutMs: 150_000,
+      intervalMs: 500,
+    });
+    const api = `http://127.0.0.1:${env['LONGHAUL_HTTP_PORT']}`;
+    expect(run.output()).toContain(`API            ${api}`);
+    expect((await fetch(`${api}/readyz`)).status).toBe(200);
+    // Two processors split the requests topic as competing consumers.
+    expect(run.output()).toMatch(/processor-1 .*joined consumer group/);
+    expect(run.output()).toMatch(/processor-2 .*joined consumer group/);
+
+    const pids = JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as number[];
+    expect(pids.length).toBe(7); // kafka, ferretdb, registry, ingress, projector, notifier, 2 processors
+    // A service that dies is restarted with backoff, and the log says so.
+    const processorPort = Number(env['LONGHAUL_OPS_BASE_PORT']) + 11;
+    const victim = pids.at(-2)!;
+    process.kill(victim, 'SIGKILL');
+    await waitFor(
+      'the restart notice',
+      () => /processor-\d exited \(code 128\); restarting in 1 s/.test(run.output()),
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    await waitFor('processor-1 ready again', async () => (await fetch(`http://127.0.0.1:${processorPort}/readyz`)).ok, {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    const allPids = [...pids, ...(JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as number[])];
+
+    process.kill(run.child.pid!, 'SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('stopped');
+    const survivors = allPids.filter(alive);
+    expect(survivors).toEqual([]);
+    // The ports are free again, so a second `npm start` can follow at once.
+    for (const key of ['LONGHAUL_HTTP_PORT', 'LONGHAUL_KAFKA_PORT', 'LONGHAUL_REGISTRY_PORT', 'LONGHAUL_MONGO_PORT']) {
+      const probe = createServer();
+      await new Promise<void>((res, rej) => {
+        probe.once('error', rej);
+        probe.listen(Number(env[key]), '127.0.0.1', () => probe.close(() => res()));
+      });
+    }
+  });
+});
