@@ -46,6 +46,7 @@ async function portsEnv(): Promise<NodeJS.ProcessEnv> {
     LONGHAUL_KAFKA_PORT: String(await freePort()),
     LONGHAUL_KAFKA_CONTROLLER_PORT: String(await freePort()),
     LONGHAUL_REGISTRY_PORT: String(await freePort()),
+    LONGHAUL_REGISTRY_MANAGEMENT_PORT: String(await freePort()),
     LONGHAUL_MONGO_PORT: String(await freePort()),
     // ops ports are base+2, +3, +11…; a high base keeps them clear of the others
     LONGHAUL_OPS_BASE_PORT: String(Math.min(base, 60_000)),
@@ -74,52 +75,69 @@ describe('npm start', () => {
     }
   });
 
-  it('starts everything, restarts a service that dies, and leaves no process alive after SIGTERM', async () => {
-    const env = await portsEnv();
-    const run = npmStart({ ...env, LONGHAUL_DATA_DIR: dataDir, LONGHAUL_PROCESSORS: '2' });
-    runs.push(run);
-    await waitFor('the ready banner', () => run.output().includes('press Ctrl-C to stop everything'), {
-      timeoutMs: 150_000,
-      intervalMs: 500,
-    });
-    const api = `http://127.0.0.1:${env['LONGHAUL_HTTP_PORT']}`;
-    expect(run.output()).toContain(`API            ${api}`);
-    expect((await fetch(`${api}/readyz`)).status).toBe(200);
-    // Two processors split the requests topic as competing consumers.
-    expect(run.output()).toMatch(/processor-1 .*joined consumer group/);
-    expect(run.output()).toMatch(/processor-2 .*joined consumer group/);
+  it(
+    'starts everything, restarts a service that dies, and leaves no process alive after SIGTERM',
+    { timeout: 300_000 },
+    async () => {
+      const env = await portsEnv();
+      const run = npmStart({ ...env, LONGHAUL_DATA_DIR: dataDir, LONGHAUL_PROCESSORS: '2' });
+      runs.push(run);
+      await waitFor(
+        'the ready banner',
+        () => {
+          if (run.child.exitCode !== null) throw new WaitAborted(`npm start exited early:\n${run.output()}`);
+          return run.output().includes('press Ctrl-C to stop everything');
+        },
+        { timeoutMs: 150_000, intervalMs: 500 },
+      );
+      const api = `http://127.0.0.1:${env['LONGHAUL_HTTP_PORT']}`;
+      expect(run.output()).toContain(`API            ${api}`);
+      expect((await fetch(`${api}/readyz`)).status).toBe(200);
+      // Two processors split the requests topic as competing consumers.
+      expect(run.output()).toMatch(/processor-1 .*joined consumer group/);
+      expect(run.output()).toMatch(/processor-2 .*joined consumer group/);
 
-    const pids = JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as number[];
-    expect(pids.length).toBe(7); // kafka, ferretdb, registry, ingress, projector, notifier, 2 processors
-    // A service that dies is restarted with backoff, and the log says so.
-    const processorPort = Number(env['LONGHAUL_OPS_BASE_PORT']) + 11;
-    const victim = pids.at(-2)!;
-    process.kill(victim, 'SIGKILL');
-    await waitFor(
-      'the restart notice',
-      () => /processor-\d exited \(code 128\); restarting in 1 s/.test(run.output()),
-      {
-        timeoutMs: 20_000,
-      },
-    );
-    await waitFor('processor-1 ready again', async () => (await fetch(`http://127.0.0.1:${processorPort}/readyz`)).ok, {
-      timeoutMs: 60_000,
-      intervalMs: 500,
-    });
-    const allPids = [...pids, ...(JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as number[])];
+      const pids = JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as number[];
+      expect(pids.length).toBe(8); // kafka, ferretdb, registry, ingress, projector, notifier, 2 processors
+      // A service that dies is restarted with backoff, and the log says so.
+      const processorPort = Number(env['LONGHAUL_OPS_BASE_PORT']) + 11;
+      const victim = pids.at(-2)!;
+      process.kill(victim, 'SIGKILL');
+      await waitFor(
+        'the restart notice',
+        () => /processor-\d exited \(code 128\); restarting in 1 s/.test(run.output()),
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      await waitFor(
+        'processor-1 ready again',
+        async () => (await fetch(`http://127.0.0.1:${processorPort}/readyz`)).ok,
+        {
+          timeoutMs: 60_000,
+          intervalMs: 500,
+        },
+      );
+      const allPids = [...pids, ...(JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as number[])];
 
-    process.kill(run.child.pid!, 'SIGTERM');
-    expect(await run.exited).toBe(0);
-    expect(run.output()).toContain('stopped');
-    const survivors = allPids.filter(alive);
-    expect(survivors).toEqual([]);
-    // The ports are free again, so a second `npm start` can follow at once.
-    for (const key of ['LONGHAUL_HTTP_PORT', 'LONGHAUL_KAFKA_PORT', 'LONGHAUL_REGISTRY_PORT', 'LONGHAUL_MONGO_PORT']) {
-      const probe = createServer();
-      await new Promise<void>((res, rej) => {
-        probe.once('error', rej);
-        probe.listen(Number(env[key]), '127.0.0.1', () => probe.close(() => res()));
-      });
-    }
-  });
+      process.kill(run.child.pid!, 'SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain('stopped');
+      const survivors = allPids.filter(alive);
+      expect(survivors).toEqual([]);
+      // The ports are free again, so a second `npm start` can follow at once.
+      for (const key of [
+        'LONGHAUL_HTTP_PORT',
+        'LONGHAUL_KAFKA_PORT',
+        'LONGHAUL_REGISTRY_PORT',
+        'LONGHAUL_MONGO_PORT',
+      ]) {
+        const probe = createServer();
+        await new Promise<void>((res, rej) => {
+          probe.once('error', rej);
+          probe.listen(Number(env[key]), '127.0.0.1', () => probe.close(() => res()));
+        });
+      }
+    },
+  );
 });
