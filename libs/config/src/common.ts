@@ -32,3 +32,8 @@ export const commonSettings = {
     patternHint: 'letters, digits, ".", "_" or "-" (at most 100)',
   }),
 } as const;
+
+/** The values of the common settings, as every service's config includes them. */
+export type CommonConfig = {
+  readonly [K in keyof typeof commonSettings]: ReturnType<(typeof commonSettings)[K]['parse']>;
+};

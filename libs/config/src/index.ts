@@ -11,4 +11,4 @@ export {
   type Setting,
 } from './settings';
 export { ConfigError, loadConfig, type ConfigOf, type ConfigProblem, type ConfigSpec } from './load';
-export { commonSettings } from './common';
+export { commonSettings, type CommonConfig } from './common';

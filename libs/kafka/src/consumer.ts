@@ -59,7 +59,10 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     async start() {
       await consumer.connect();
       for (const topic of opts.topics) {
-        await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+        await retryTransient(() => consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true }), {
+          what: `subscribe to ${topic}`,
+          logger: opts.logger,
+        });
       }
       // Offsets are resolved by the handler, message by message: a batch cut short by a
       // rebalance or shutdown must not commit what it did not finish.
@@ -73,4 +76,27 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     isReady: () => joined && !stopped,
     assignedPartitions: () => assignment,
   };
+}
+
+/**
+ * Retry an operation while it fails with an error kafkajs marks retriable (a topic created a
+ * moment ago and not yet in this connection's metadata, a coordinator still loading), up to a
+ * deadline; anything else, or the deadline, is rethrown.
+ */
+export async function retryTransient<T>(
+  op: () => Promise<T>,
+  opts: { what: string; logger: KafkaLogSink; timeoutMs?: number },
+): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await op();
+    } catch (err) {
+      const e = err as { retriable?: unknown; originalError?: { retriable?: unknown } };
+      const retriable = e.retriable === true || e.originalError?.retriable === true;
+      if (!retriable || Date.now() + delay > deadline) throw err;
+      opts.logger.warn({ err, retryInMs: delay }, `${opts.what} failed; retrying`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }

@@ -46,8 +46,10 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
     return [];
   }
   try {
+    // Not kafkajs' waitForLeaders: it retries only LEADER_NOT_AVAILABLE and fails on the
+    // UNKNOWN_TOPIC_OR_PARTITION a broker answers for a topic it has not yet caught up with.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.numPartitions,
@@ -56,9 +58,12 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       })),
     });
   } catch (err) {
-    // Another process created them first: fine, as long as they now exist.
-    const after = new Set(await admin.listTopics());
-    if (!missing.every((s) => after.has(s.topic))) throw err;
+    // Another process created them first, or a transient error: they exist if they get
+    // leaders; if they never do, the creation error is the one worth reporting.
+    await waitForTopicLeaders(admin, specs).catch(() => {
+      throw err;
+    });
+    return missing.map((s) => s.topic);
   }
   await waitForTopicLeaders(admin, specs);
   return missing.map((s) => s.topic);

@@ -5,3 +5,4 @@ export { closeServer, createOpsHandler, listen, startOpsServer, type OpsHandler 
 export { EXIT_CONFIG, runService, type ServiceContext, type ServiceOptions } from './run-service';
 export { connectInfrastructure, type Infrastructure, type InfrastructureSettings } from './infrastructure';
 export { startConsumerMember } from './consumer-member';
+export { acknowledgingHandler, runConsumerService } from './consumer-service';
