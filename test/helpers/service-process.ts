@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { testStack } from './stack';
+import { adminKey, tenants } from './tenants';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 
@@ -56,6 +57,11 @@ export function serviceEnv(opts: { prefix: string; database: string; port: numbe
     LONGHAUL_HTTP_PORT: String(opts.port),
     LONGHAUL_OPS_PORT: String(opts.port),
     LONGHAUL_SHUTDOWN_TIMEOUT_MS: '10000',
+    LONGHAUL_API_KEYS: Object.values(tenants)
+      .map((t) => `${t.tenant}:${t.key}`)
+      .join(','),
+    LONGHAUL_ADMIN_KEYS: adminKey,
+    LONGHAUL_SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
     ...opts.extra,
   };
 }

@@ -6,7 +6,7 @@ import { runStart } from './start-command';
 import { runTest } from './test-command';
 
 const command = process.argv[2];
-const run = command === 'start' ? runStart : command === 'test' ? runTest : undefined;
+const run = command === 'start' ? runStart : command === 'test' ? () => runTest(process.argv.slice(3)) : undefined;
 if (!run) {
   process.stderr.write('usage: cli.js start|test\n');
   process.exit(2);

@@ -1,3 +1,4 @@
+import { devCredentials } from './dev-credentials';
 import { layoutFor } from './layout';
 import { notifierOpsPort, portsFor, processorOpsPort, projectorOpsPort } from './ports';
 import { onceStopSignal } from './signals';
@@ -20,6 +21,7 @@ export async function runStart(): Promise<number> {
   const layout = layoutFor('dev', env);
   const ports = portsFor('dev', env);
   const processors = processorCount(env);
+  const credentials = devCredentials(layout.dataDir, env);
   const out = createOutput({ console: true, width: 11, color: Boolean(process.stdout.isTTY) });
   const stop = onceStopSignal((m) => out.say(m));
 
@@ -30,7 +32,13 @@ export async function runStart(): Promise<number> {
     const starting = (async () => {
       stack = await startInfrastructure(layout, ports, out);
       if (stop.received()) return;
-      await startServices(stack, { root: layout.root, node: process.execPath, ports, processors });
+      await startServices(stack, {
+        root: layout.root,
+        node: process.execPath,
+        ports,
+        processors,
+        env: credentials.env,
+      });
     })();
     const first = await Promise.race([starting.then(() => 'started' as const), stop.signalled]);
     if (first !== 'started') {
@@ -56,6 +64,11 @@ export async function runStart(): Promise<number> {
   for (const line of [
     `ready in ${seconds} s`,
     `API            http://127.0.0.1:${ports.http}`,
+    ...(credentials.devKey
+      ? [
+          `API key        ${credentials.devKey.key} (tenant ${credentials.devKey.tenant}; saved in ${credentials.devKey.file})`,
+        ]
+      : ['API keys       from LONGHAUL_API_KEYS']),
     `Kafka          127.0.0.1:${ports.kafka}`,
     `Schema Registry http://127.0.0.1:${ports.registry}/apis/ccompat/v7`,
     `MongoDB (FerretDB) mongodb://127.0.0.1:${ports.mongo}`,

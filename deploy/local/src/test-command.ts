@@ -18,8 +18,11 @@ interface Step {
  * ports with a wiped data folder, the integration suites against it, and a clean stop even
  * when something failed. (Type-checking ran in the bootstrap's `tsc -b`.)
  */
-export async function runTest(): Promise<number> {
+export async function runTest(filters: readonly string[] = []): Promise<number> {
   const env = process.env;
+  // `npm test -- <file filters>`: a developer's quick loop runs only the matching integration
+  // files (no lint, no unit tests). CI always runs plain `npm test`.
+  const focused = filters.length > 0;
   const layout = layoutFor('test', env);
   const ports = portsFor('test', env);
   const out = createOutput({ console: false, width: 8, color: Boolean(process.stdout.isTTY) });
@@ -42,16 +45,18 @@ export async function runTest(): Promise<number> {
   const bin = (pkg: string, file: string) => join(layout.root, 'node_modules', pkg, file);
   const node = process.execPath;
 
-  await step('lint (eslint)', node, [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
-  await step('format (prettier --check)', node, [
-    bin('prettier', 'bin/prettier.cjs'),
-    '--check',
-    '--log-level=warn',
-    '.',
-  ]);
   // kafkajs 2.2.4 arms timers with negative delays; Node 24 warns about each (harmless).
   const quiet = { NODE_OPTIONS: `${env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`.trim() };
-  await step('unit tests', node, [bin('vitest', 'vitest.mjs'), 'run', '--project', 'unit'], quiet);
+  if (!focused) {
+    await step('lint (eslint)', node, [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
+    await step('format (prettier --check)', node, [
+      bin('prettier', 'bin/prettier.cjs'),
+      '--check',
+      '--log-level=warn',
+      '.',
+    ]);
+    await step('unit tests', node, [bin('vitest', 'vitest.mjs'), 'run', '--project', 'unit'], quiet);
+  }
 
   let stack: Stack | undefined;
   if (!stop.received()) {
@@ -68,10 +73,15 @@ export async function runTest(): Promise<number> {
   }
   try {
     if (stack) {
-      await step('integration tests', node, [bin('vitest', 'vitest.mjs'), 'run', '--project', 'integration'], {
-        ...quiet,
-        ...testEnv(stack, layout),
-      });
+      await step(
+        'integration tests',
+        node,
+        [bin('vitest', 'vitest.mjs'), 'run', '--project', 'integration', ...filters],
+        {
+          ...quiet,
+          ...testEnv(stack, layout),
+        },
+      );
     }
   } finally {
     if (stack) await stack.supervisor.stop();

@@ -19,6 +19,7 @@ export const commonSettings = {
   }),
   requestedPartitions: intSetting('LONGHAUL_REQUESTED_PARTITIONS', { default: 12, min: 1, max: 1000 }),
   eventsPartitions: intSetting('LONGHAUL_EVENTS_PARTITIONS', { default: 12, min: 1, max: 1000 }),
+  maxBodyBytes: intSetting('LONGHAUL_MAX_BODY_BYTES', { default: 1024 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
   bindHost: stringSetting('LONGHAUL_BIND_HOST', {
     default: '0.0.0.0',
     pattern: /^[A-Za-z0-9.:-]{1,255}$/,

@@ -1,1 +1,15 @@
 export { createSchemaRegistry, pingSchemaRegistry, SchemaRegistry } from './registry';
+export { NAMESPACE, eventTypes, fullName, schemas, type EventType, type RecordSchema } from './schemas';
+export type * from './events';
+export { goldenEvents } from './golden';
+export { EVENT_TYPE_HEADER, PoisonMessageError, createEventCodec, type EncodedEvent, type EventCodec } from './codec';
+export {
+  jobStatuses,
+  terminalStatuses,
+  webhookEventTypes,
+  type WebhookEventType,
+  type JobDocument,
+  type JobProblem,
+  type JobProgress,
+  type JobStatus,
+} from './read-model';

@@ -13,6 +13,7 @@ export function topicNames(prefix: string) {
     requested: `${prefix}jobs.requested`,
     events: `${prefix}jobs.events`,
     state: `${prefix}jobs.state`,
+    control: `${prefix}jobs.control`,
   } as const;
 }
 
@@ -20,17 +21,27 @@ export interface TopicSettings {
   readonly topicPrefix: string;
   readonly requestedPartitions: number;
   readonly eventsPartitions: number;
+  /** The HTTP request body limit: a topic must take a message at least twice that size. */
+  readonly maxBodyBytes: number;
   readonly replicationFactor?: number;
 }
+
+/** Cancel requests are few and broadcast to every processor; a handful of partitions is plenty. */
+const CONTROL_PARTITIONS = 3;
 
 /** Every topic with its partition count; later issues add retry, control and dead-letter topics. */
 export function topicSpecs(settings: TopicSettings): Record<keyof ReturnType<typeof topicNames>, TopicSpec> {
   const names = topicNames(settings.topicPrefix);
-  const rf = settings.replicationFactor === undefined ? {} : { replicationFactor: settings.replicationFactor };
+  const common = {
+    ...(settings.replicationFactor === undefined ? {} : { replicationFactor: settings.replicationFactor }),
+    // An event carries the whole request (payload as JSON text) plus its envelope and headers.
+    configs: { 'max.message.bytes': String(2 * settings.maxBodyBytes + 64 * 1024) },
+  };
   return {
-    requested: { topic: names.requested, numPartitions: settings.requestedPartitions, ...rf },
-    events: { topic: names.events, numPartitions: settings.eventsPartitions, ...rf },
-    state: { topic: names.state, numPartitions: settings.eventsPartitions, ...rf },
+    requested: { topic: names.requested, numPartitions: settings.requestedPartitions, ...common },
+    events: { topic: names.events, numPartitions: settings.eventsPartitions, ...common },
+    state: { topic: names.state, numPartitions: settings.eventsPartitions, ...common },
+    control: { topic: names.control, numPartitions: CONTROL_PARTITIONS, ...common },
   };
 }
 

@@ -1,6 +1,6 @@
 import { MongoClient, type Db } from 'mongodb';
 
-export type { Collection, Db, MongoClient } from 'mongodb';
+export type { Collection, Db, Filter, MongoClient } from 'mongodb';
 
 export interface MongoConnection {
   readonly client: MongoClient;
@@ -42,3 +42,16 @@ export async function connectMongo(opts: {
     close: () => client.close(),
   };
 }
+
+/**
+ * Every collection Longhaul uses, named in one place. Each has one writer (DESIGN.md, "each
+ * service owns its data"); others may read it where a query needs it.
+ */
+export const collections = {
+  /** ingress: one per accepted request, written before it is published (the outbox). */
+  acceptances: 'acceptances',
+  /** ingress: Idempotency-Key records, per tenant. */
+  idempotencyKeys: 'idempotency_keys',
+  /** projector: the job read model, one document per job. */
+  jobs: 'jobs',
+} as const;

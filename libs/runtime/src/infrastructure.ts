@@ -27,18 +27,26 @@ export async function connectInfrastructure(
   settings: InfrastructureSettings,
   topics: readonly TopicSpec[],
   ctx: ServiceContext,
+  opts: {
+    /**
+     * Keep checking the dependencies for /readyz after start (the default). An HTTP front end
+     * turns this off: during an outage it stays routable and answers 503 itself.
+     */
+    liveReadiness?: boolean;
+  } = {},
 ): Promise<Infrastructure> {
+  const live = opts.liveReadiness ?? true;
   const { logger, readiness, lifecycle } = ctx;
 
   const mongo = await connectMongo({ url: settings.mongoUrl, database: settings.mongoDatabase, appName: service });
   lifecycle.onShutdown('close', 'mongo', () => mongo.close());
-  readiness.add('mongo', () => mongo.ping());
+  if (live) readiness.add('mongo', () => mongo.ping());
 
   const registry = createSchemaRegistry({ url: settings.schemaRegistryUrl });
   if (!(await pingSchemaRegistry(settings.schemaRegistryUrl, 5_000))) {
     throw new Error(`schema registry at ${settings.schemaRegistryUrl} did not answer`);
   }
-  readiness.add('schema-registry', () => pingSchemaRegistry(settings.schemaRegistryUrl));
+  if (live) readiness.add('schema-registry', () => pingSchemaRegistry(settings.schemaRegistryUrl));
 
   const kafka = createKafka({
     brokers: settings.kafkaBrokers,

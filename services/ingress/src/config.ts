@@ -1,13 +1,36 @@
-import { commonSettings, loadConfig, portSetting, type ConfigOf } from '@longhaul/config';
+import { booleanSetting, commonSettings, intSetting, loadConfig, portSetting, type ConfigOf } from '@longhaul/config';
+import { adminKeysSetting, apiKeysSetting } from './auth';
+import { secretsKeySetting } from './secrets';
 
 export const settings = {
   ...commonSettings,
   httpPort: portSetting('LONGHAUL_HTTP_PORT', 8080),
+  /** `tenant:key` pairs; only their SHA-256 hashes are kept. */
+  apiKeys: apiKeysSetting('LONGHAUL_API_KEYS'),
+  /** Keys for /v1/admin/ only; they belong to no tenant. */
+  adminKeys: adminKeysSetting('LONGHAUL_ADMIN_KEYS'),
+  /** 32 bytes, base64: encrypts webhook secrets at rest (AES-256-GCM). */
+  secretsKey: secretsKeySetting('LONGHAUL_SECRETS_KEY'),
+  /** How long a publish to Kafka may take before the request is answered 503. */
+  produceTimeoutMs: intSetting('LONGHAUL_PRODUCE_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000 }),
+  idempotencyTtlSeconds: intSetting('LONGHAUL_IDEMPOTENCY_TTL_SECONDS', {
+    default: 24 * 3600,
+    min: 60,
+    max: 30 * 24 * 3600,
+  }),
+  /** Per tenant, per ingress replica: a token bucket refilled at this rate… */
+  rateLimitPerSecond: intSetting('LONGHAUL_RATE_LIMIT_PER_SECOND', { default: 2_000, min: 1, max: 1_000_000 }),
+  /** …holding at most this many tokens. */
+  rateLimitBurst: intSetting('LONGHAUL_RATE_LIMIT_BURST', { default: 4_000, min: 1, max: 10_000_000 }),
+  /** The `Retry-After` (seconds) suggested while a job is not finished. */
+  pollAfterSeconds: intSetting('LONGHAUL_POLL_AFTER_SECONDS', { default: 1, min: 1, max: 3_600 }),
+  webhookAllowHttp: booleanSetting('LONGHAUL_WEBHOOK_ALLOW_HTTP', false),
+  webhookAllowPrivateNetworks: booleanSetting('LONGHAUL_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
 } as const;
 
 export type IngressConfig = ConfigOf<typeof settings>;
 
-/** Parse the environment once at start; a ConfigError names every bad variable. */
+/** Parse the environment once at start; a ConfigError names every bad variable (never a key). */
 export function loadIngressConfig(env: NodeJS.ProcessEnv): IngressConfig {
   return loadConfig(env, settings);
 }

@@ -1,12 +1,26 @@
 /**
  * The ingress: the public REST API. Composition root: config → infrastructure → producer →
- * HTTP app; shutdown stops taking requests first, then flushes the producer, then closes.
+ * stores → HTTP app; shutdown stops taking requests first, then the relay, then flushes the
+ * producer, then closes.
  */
 import { createServer } from 'node:http';
+import { createEventCodec } from '@longhaul/contracts';
+import { builtInJobTypes, createJobTypeCatalog } from '@longhaul/job-types';
 import { topicSpecs } from '@longhaul/kafka';
 import { closeServer, connectInfrastructure, createOpsHandler, listen, runService } from '@longhaul/runtime';
+import { createAcceptanceStore } from './acceptance-store';
 import { createApp } from './app';
+import { createAuthenticator } from './auth';
 import { loadIngressConfig } from './config';
+import { createIdempotencyStore } from './idempotency-store';
+import { createJobReads } from './job-reads';
+import { createIngressMetrics } from './metrics';
+import { startOutboxRelay } from './outbox-relay';
+import { createPublisher } from './publisher';
+import { createRateLimiter } from './rate-limit';
+import { jobRoutes } from './routes/jobs';
+import { createSecretBox } from './secrets';
+import { createSubmissionValidator } from './submission';
 
 void runService({
   name: 'ingress',
@@ -14,23 +28,84 @@ void runService({
   logLevel: (c) => c.logLevel,
   shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,
   async start(config, ctx) {
+    const { logger, lifecycle } = ctx;
     const topics = topicSpecs(config);
-    const infra = await connectInfrastructure('ingress', config, [topics.requested], ctx);
+    const infra = await connectInfrastructure('ingress', config, [topics.requested, topics.control], ctx, {
+      liveReadiness: false,
+    });
+    const metrics = createIngressMetrics(ctx.metrics);
+    const codec = createEventCodec(infra.registry, config.topicPrefix);
+    await codec.register(['JobRequested', 'JobCancelRequested']);
 
     const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    let producerConnected = false;
-    producer.on(producer.events.CONNECT, () => (producerConnected = true));
-    producer.on(producer.events.DISCONNECT, () => (producerConnected = false));
     await producer.connect();
-    ctx.lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
-    ctx.readiness.add('kafka-producer', () => producerConnected);
+    lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
+    const publish = createPublisher(producer, {
+      timeoutMs: config.produceTimeoutMs,
+      onLateFailure: (err) => logger.debug({ err }, 'a publish that had timed out failed later'),
+    });
 
-    const app = createApp({ ops: createOpsHandler(ctx), logger: ctx.logger });
+    const acceptances = await createAcceptanceStore(infra.mongo.db);
+    const idempotency = await createIdempotencyStore(infra.mongo.db, {
+      ttlSeconds: config.idempotencyTtlSeconds,
+      leaseMs: config.produceTimeoutMs + 10_000,
+    });
+    const purge = setInterval(() => {
+      idempotency.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'purging idempotency keys failed'));
+    }, 60_000);
+    purge.unref();
+    lifecycle.onShutdown('intake', 'idempotency-purge', () => clearInterval(purge));
+    const relay = startOutboxRelay({
+      acceptances,
+      codec,
+      publish,
+      metrics,
+      logger,
+      produceTimeoutMs: config.produceTimeoutMs,
+    });
+    lifecycle.onShutdown('drain', 'outbox-relay', () => relay.stop());
+
+    const catalog = createJobTypeCatalog(builtInJobTypes);
+    const routes = jobRoutes({
+      accept: {
+        acceptances,
+        idempotency,
+        codec,
+        publish,
+        secrets: createSecretBox(config.secretsKey),
+        metrics,
+        logger,
+        pollAfterSeconds: config.pollAfterSeconds,
+        retryAfterSeconds: Math.max(1, Math.ceil(config.produceTimeoutMs / 1000)),
+      },
+      reads: createJobReads(infra.mongo.db, acceptances),
+      acceptances,
+      validate: createSubmissionValidator(catalog, {
+        allowHttp: config.webhookAllowHttp,
+        allowPrivateNetworks: config.webhookAllowPrivateNetworks,
+      }),
+      codec,
+      publish,
+      logger,
+      knownTypes: catalog.names,
+      maxBodyBytes: config.maxBodyBytes,
+      pollAfterSeconds: config.pollAfterSeconds,
+    });
+
+    const app = createApp({
+      ops: createOpsHandler(ctx),
+      logger,
+      metrics,
+      auth: createAuthenticator(config.apiKeys, config.adminKeys),
+      limiter: createRateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),
+      routers: [routes],
+    });
     const handle = app.callback();
     const server = createServer((req, res) => void handle(req, res));
     server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
     await listen(server, config.bindHost, config.httpPort);
-    ctx.lifecycle.onShutdown('intake', 'http-server', () => closeServer(server));
-    ctx.logger.info({ url: `http://${config.bindHost}:${config.httpPort}` }, 'listening');
+    lifecycle.onShutdown('intake', 'http-server', () => closeServer(server));
+    logger.info({ url: `http://${config.bindHost}:${config.httpPort}` }, 'listening');
   },
 });

@@ -1,0 +1,94 @@
+import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { topicNames } from '@longhaul/kafka';
+import type { EventsByType, LonghaulEvent } from './events';
+import { eventTypes, fullName, schemas, type EventType } from './schemas';
+
+/** Which topic each event type travels on: the one place that routes events. */
+const routes: Record<EventType, keyof ReturnType<typeof topicNames>> = {
+  JobRequested: 'requested',
+  JobStarted: 'events',
+  JobProgressed: 'events',
+  JobCheckpointed: 'events',
+  JobSucceeded: 'events',
+  JobAttemptFailed: 'events',
+  JobFailed: 'events',
+  JobCancelRequested: 'control',
+  JobCancelled: 'events',
+  JobDeadLettered: 'events',
+};
+
+/** The header that names the event type, so a consumer can route without decoding. */
+export const EVENT_TYPE_HEADER = 'longhaul-event-type';
+
+/** A message that is not a Longhaul event: it goes to the dead letters, never stops a partition. */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+}
+
+export interface EncodedEvent {
+  readonly topic: string;
+  /** The job id: one job's messages share a partition, so they stay in order. */
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Record<string, string>;
+}
+
+export interface EventCodec {
+  topicOf(type: EventType): string;
+  /** `<topic>-<record full name>`: the topic-record naming strategy, since types share topics. */
+  subjectOf(type: EventType): string;
+  /** Register the schemas of the given types (the ones a service produces); idempotent. */
+  register(types?: readonly EventType[]): Promise<void>;
+  encode<T extends EventType>(event: EventsByType[T], headers?: Record<string, string>): Promise<EncodedEvent>;
+  /** Decode and check a message; throws PoisonMessageError for anything that is not a valid event. */
+  decode(message: { value: Buffer | null; headers?: Record<string, unknown> }): Promise<LonghaulEvent>;
+}
+
+export function createEventCodec(registry: SchemaRegistry, topicPrefix: string): EventCodec {
+  const names = topicNames(topicPrefix);
+  const ids = new Map<EventType, number>();
+  const topicOf = (type: EventType) => names[routes[type]];
+  const subjectOf = (type: EventType) => `${topicOf(type)}-${fullName(type)}`;
+
+  async function idOf(type: EventType): Promise<number> {
+    const known = ids.get(type);
+    if (known !== undefined) return known;
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schemas[type]) },
+      { subject: subjectOf(type) },
+    );
+    ids.set(type, id);
+    return id;
+  }
+
+  return {
+    topicOf,
+    subjectOf,
+    async register(types = eventTypes) {
+      for (const type of types) await idOf(type);
+    },
+    async encode(event, headers = {}) {
+      const value = await registry.encode(await idOf(event.eventType), event);
+      return {
+        topic: topicOf(event.eventType),
+        key: event.jobId,
+        value,
+        headers: { ...headers, [EVENT_TYPE_HEADER]: event.eventType },
+      };
+    },
+    async decode(message) {
+      if (!message.value || message.value.length < 5) throw new PoisonMessageError('empty or truncated message');
+      let decoded: unknown;
+      try {
+        decoded = await registry.decode(message.value);
+      } catch (err) {
+        throw new PoisonMessageError(`cannot decode: ${(err as Error).message}`, { cause: err });
+      }
+      const type = (decoded as { eventType?: unknown } | null)?.eventType;
+      if (typeof type !== 'string' || !(type in schemas)) {
+        throw new PoisonMessageError(`not a Longhaul event (eventType ${JSON.stringify(type)})`);
+      }
+      return decoded as LonghaulEvent;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export { builtInJobTypes, type JobTypeDefinition, type RetryPolicy } from './catalog';
+export {
+  backoffMs,
+  createJobTypeCatalog,
+  toFieldErrors,
+  type Checked,
+  type FieldError,
+  type JobOptions,
+  type JobTypeCatalog,
+} from './registry';

@@ -1,0 +1,1 @@
+export { checkAddress, checkWebhookUrl, type OutboundRules, type UrlCheck } from './webhook-url';

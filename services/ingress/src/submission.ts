@@ -1,0 +1,60 @@
+import Ajv2020 from 'ajv/dist/2020';
+import {
+  toFieldErrors,
+  type FieldError,
+  type JobOptions,
+  type JobTypeCatalog,
+  type JobTypeDefinition,
+} from '@longhaul/job-types';
+import { checkWebhookUrl, type OutboundRules } from '@longhaul/outbound';
+import { submitJobSchema, type SubmitJobBody } from './api-schemas';
+import { HttpProblem } from './problem';
+
+/** A request that passed every check: what acceptJob needs, nothing the client sent unchecked. */
+export interface Submission {
+  readonly type: JobTypeDefinition;
+  /** The payload as JSON text, exactly what the handler will get. */
+  readonly payload: string;
+  readonly options: JobOptions;
+  readonly webhook: { url: string; events: string[]; secret: string | null } | null;
+}
+
+export function createSubmissionValidator(catalog: JobTypeCatalog, rules: OutboundRules) {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const checkShape = ajv.compile<SubmitJobBody>(submitJobSchema);
+
+  return function validateSubmission(body: unknown): Submission {
+    if (!checkShape(body)) {
+      throw invalid('the request does not have the shape of a job submission', toFieldErrors(checkShape.errors, ''));
+    }
+    const type = catalog.get(body.type);
+    if (!type) {
+      throw invalid(`unknown job type; known types: ${catalog.names.join(', ')}`, [
+        { pointer: '/type', message: 'is not a known job type' },
+      ]);
+    }
+    const errors: FieldError[] = [...catalog.checkPayload(type, body.payload)];
+    const options = catalog.resolveOptions(type, body.options ?? {});
+    if (!options.ok) errors.push(...options.errors);
+    let webhook: Submission['webhook'] = null;
+    if (body.webhook) {
+      const check = checkWebhookUrl(body.webhook.url, rules);
+      if (!check.ok) errors.push({ pointer: '/webhook/url', message: check.reason });
+      const secret = body.webhook.secret ?? null;
+      if (secret !== null) {
+        const bytes = Buffer.from(secret.slice('whsec_'.length), 'base64').length;
+        if (bytes < 24 || bytes > 64)
+          errors.push({ pointer: '/webhook/secret', message: 'must encode 24 to 64 bytes' });
+      }
+      if (check.ok) webhook = { url: check.url.href, events: body.webhook.events ?? [], secret };
+    }
+    if (errors.length > 0 || !options.ok) throw invalid(`the request is not a valid ${type.name} job`, errors);
+    return { type, payload: JSON.stringify(body.payload), options: options.value, webhook };
+  };
+}
+
+function invalid(detail: string, errors: FieldError[]): HttpProblem {
+  return new HttpProblem('validation', detail, { errors });
+}
+
+export type ValidateSubmission = ReturnType<typeof createSubmissionValidator>;

@@ -1,0 +1,73 @@
+import { MongoClient } from 'mongodb';
+import { freePort } from './ports';
+import { serviceEnv, startService, type ServiceProcess } from './service-process';
+import { testStack, uniqueName } from './stack';
+import { waitFor } from './wait';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the body is JSON, else the text. */
+  body: T;
+  text: string;
+}
+
+export interface IngressUnderTest {
+  readonly url: string;
+  readonly prefix: string;
+  readonly database: string;
+  readonly process: ServiceProcess;
+  /** One HTTP call; `key` becomes the Bearer token, an object `body` is sent as JSON. */
+  call<T = unknown>(
+    method: string,
+    path: string,
+    opts?: { key?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** An ingress process against the real stack, on its own topics and database. */
+export async function startIngress(extra: NodeJS.ProcessEnv = {}): Promise<IngressUnderTest> {
+  const prefix = `${uniqueName('it-api')}.`;
+  const database = uniqueName('it-api');
+  const port = await freePort();
+  const proc = startService('ingress', serviceEnv({ prefix, database, port, extra }));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'ingress ready',
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`ingress exited:\n${proc.output()}`);
+      return (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200;
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+  return {
+    url,
+    prefix,
+    database,
+    process: proc,
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.key !== undefined) headers['authorization'] = `Bearer ${opts.key}`;
+      let body: string | Buffer | undefined = opts.raw;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${url}${path}`, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+      const text = await res.text();
+      let parsed: unknown = text;
+      if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text);
+      return { status: res.status, headers: res.headers, body: parsed as never, text };
+    },
+    async stop() {
+      if (proc.child.exitCode === null) await proc.terminate();
+      const client = new MongoClient(testStack().mongoUrl);
+      await client
+        .db(database)
+        .dropDatabase()
+        .catch(() => undefined);
+      await client.close();
+    },
+  };
+}
