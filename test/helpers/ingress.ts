@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { OpenApiChecker } from './openapi';
 import { freePort } from './ports';
 import { serviceEnv, startService, type ServiceProcess } from './service-process';
 import { testStack, uniqueName } from './stack';
@@ -17,6 +18,9 @@ export interface IngressUnderTest {
   readonly prefix: string;
   readonly database: string;
   readonly process: ServiceProcess;
+  /** Every response is checked against the served OpenAPI document; what did not match. */
+  readonly violations: string[];
+  readonly openapi: OpenApiChecker;
   /** One HTTP call; `key` becomes the Bearer token, an object `body` is sent as JSON. */
   call<T = unknown>(
     method: string,
@@ -41,11 +45,15 @@ export async function startIngress(extra: NodeJS.ProcessEnv = {}): Promise<Ingre
     },
     { timeoutMs: 60_000, intervalMs: 200 },
   );
+  const openapi = await OpenApiChecker.load(url);
+  const violations: string[] = [];
   return {
     url,
     prefix,
     database,
     process: proc,
+    violations,
+    openapi,
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.key !== undefined) headers['authorization'] = `Bearer ${opts.key}`;
@@ -58,7 +66,10 @@ export async function startIngress(extra: NodeJS.ProcessEnv = {}): Promise<Ingre
       const text = await res.text();
       let parsed: unknown = text;
       if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text);
-      return { status: res.status, headers: res.headers, body: parsed as never, text };
+      const response = { status: res.status, headers: res.headers, body: parsed as never, text };
+      for (const problem of openapi.check(method, path, response))
+        violations.push(`${method} ${path} → ${res.status}: ${problem}`);
+      return response;
     },
     async stop() {
       if (proc.child.exitCode === null) await proc.terminate();

@@ -259,6 +259,26 @@ describe('the job API (ingress against the real stack)', () => {
     const running = await api.call('GET', '/v1/jobs?status=running&type=sleep', { key: globex });
     expect((running.body as { items: { id: string }[] }).items.map((j) => j.id)).toEqual([ids[4], ids[2], ids[0]]);
   });
+
+  it('answered everything above as the OpenAPI document says', async () => {
+    const doc = await api.call('GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body).toMatchObject({ openapi: '3.1.0' });
+    expect(api.violations).toEqual([]);
+    expect([...api.openapi.checked].sort()).toEqual(
+      expect.arrayContaining([
+        'POST /v1/jobs 202',
+        'POST /v1/jobs 422',
+        'GET /v1/jobs/{id} 200',
+        'GET /v1/jobs/{id} 304',
+        'GET /v1/jobs/{id} 401',
+        'GET /v1/jobs/{id} 404',
+        'GET /v1/jobs 200',
+        'POST /v1/jobs/{id}/cancel 202',
+        'POST /v1/jobs/{id}/cancel 409',
+      ]),
+    );
+  });
 });
 
 /** A read-model document as the projector writes it. */

@@ -18,7 +18,9 @@ import { createIngressMetrics } from './metrics';
 import { startOutboxRelay } from './outbox-relay';
 import { createPublisher } from './publisher';
 import { createRateLimiter } from './rate-limit';
+import { buildOpenApi } from './openapi';
 import { jobRoutes } from './routes/jobs';
+import { metaRoutes } from './routes/meta';
 import { createSecretBox } from './secrets';
 import { createSubmissionValidator } from './submission';
 
@@ -98,7 +100,7 @@ void runService({
       metrics,
       auth: createAuthenticator(config.apiKeys, config.adminKeys),
       limiter: createRateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),
-      routers: [routes],
+      routers: [metaRoutes(buildOpenApi(builtInJobTypes)), routes],
     });
     const handle = app.callback();
     const server = createServer((req, res) => void handle(req, res));
