@@ -1,8 +1,8 @@
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { testStack, uniqueName } from './stack';
 
-function client(): Kafka {
-  return new Kafka({ clientId: 'longhaul-test', brokers: testStack().kafkaBrokers, logLevel: logLevel.NOTHING });
+function client(brokers: string[] = testStack().kafkaBrokers): Kafka {
+  return new Kafka({ clientId: 'longhaul-test', brokers, logLevel: logLevel.NOTHING });
 }
 
 /** How many messages a topic holds (sum of its partitions' end offsets); 0 when it does not exist. */
@@ -19,8 +19,13 @@ export async function countMessages(topic: string): Promise<number> {
 }
 
 /** Read a topic from the beginning until `count` messages arrived (or the timeout passed). */
-export async function readMessages(topic: string, count: number, timeoutMs = 20_000): Promise<KafkaMessage[]> {
-  const consumer = client().consumer({ groupId: uniqueName('it-reader') });
+export async function readMessages(
+  topic: string,
+  count: number,
+  opts: { timeoutMs?: number; brokers?: string[] } = {},
+): Promise<KafkaMessage[]> {
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const consumer = client(opts.brokers).consumer({ groupId: uniqueName('it-reader') });
   const messages: KafkaMessage[] = [];
   await consumer.connect();
   try {

@@ -6,6 +6,8 @@ export interface TestStack {
   readonly schemaRegistryUrl: string;
   readonly mongoUrl: string;
   readonly dataDir: string;
+  /** Where the installed Kafka, FerretDB… are (for components of a test's own). */
+  readonly cacheDir: string;
   /** The Node 24 binary that runs the services. */
   readonly node: string;
 }
@@ -21,6 +23,7 @@ export function testStack(): TestStack {
     schemaRegistryUrl: get('LONGHAUL_TEST_SCHEMA_REGISTRY_URL'),
     mongoUrl: get('LONGHAUL_TEST_MONGO_URL'),
     dataDir: get('LONGHAUL_TEST_DATA_DIR'),
+    cacheDir: get('LONGHAUL_TEST_CACHE_DIR'),
     node: get('LONGHAUL_TEST_NODE'),
   };
 }

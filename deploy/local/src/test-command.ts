@@ -96,6 +96,7 @@ function testEnv(stack: Stack, layout: Layout): NodeJS.ProcessEnv {
     LONGHAUL_TEST_SCHEMA_REGISTRY_URL: stack.endpoints.schemaRegistryUrl,
     LONGHAUL_TEST_MONGO_URL: stack.endpoints.mongoUrl,
     LONGHAUL_TEST_DATA_DIR: layout.dataDir,
+    LONGHAUL_TEST_CACHE_DIR: layout.cacheDir,
     LONGHAUL_TEST_NODE: process.execPath,
   };
 }
