@@ -104,6 +104,18 @@ describe('npm start', () => {
       const api = `http://127.0.0.1:${env['LONGHAUL_HTTP_PORT']}`;
       expect(run.output()).toContain(`API            ${api}`);
       expect((await fetch(`${api}/readyz`)).status).toBe(200);
+      // The development key it printed works: a job goes in and is readable at once.
+      const devKey = /API key\s+(\S+) \(tenant dev/.exec(run.output())?.[1];
+      expect(devKey).toBeDefined();
+      const headers = { authorization: `Bearer ${devKey}`, 'content-type': 'application/json' };
+      const posted = await fetch(`${api}/v1/jobs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ type: 'sleep', payload: { ms: 10 } }),
+      });
+      expect(posted.status).toBe(202);
+      const location = posted.headers.get('location')!;
+      expect((await fetch(`${api}${location}`, { headers })).status).toBe(200);
       // Two processors split the requests topic as competing consumers.
       expect(run.output()).toMatch(/processor-1 .*joined consumer group/);
       expect(run.output()).toMatch(/processor-2 .*joined consumer group/);

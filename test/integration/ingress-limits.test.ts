@@ -1,0 +1,115 @@
+import { MongoClient } from 'mongodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEventCodec, createSchemaRegistry, type JobRequested } from '@longhaul/contracts';
+import { startIngress, type IngressUnderTest } from '../helpers/ingress';
+import { readMessages } from '../helpers/kafka';
+import { testStack } from '../helpers/stack';
+import { tenants } from '../helpers/tenants';
+import { waitFor } from '../helpers/wait';
+
+describe('ingress limits, metrics and the outbox relay', () => {
+  const started: IngressUnderTest[] = [];
+  const mongo = new MongoClient(testStack().mongoUrl);
+  afterAll(async () => {
+    for (const api of started) await api.stop();
+    await mongo.close();
+  });
+
+  it('rate-limits per tenant with a token bucket: 429 with Retry-After, other tenants unaffected', async () => {
+    const api = await startIngress({ LONGHAUL_RATE_LIMIT_PER_SECOND: '1', LONGHAUL_RATE_LIMIT_BURST: '3' });
+    started.push(api);
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof api.call>> | undefined;
+    for (let i = 0; i < 5; i++) {
+      const res = await api.call('GET', '/v1/jobs', { key: tenants.acme.key });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses.slice(3)).toContain(429);
+    expect(limited?.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect((limited?.body as { type: string }).type).toBe('/problems/rate-limited');
+    expect((await api.call('GET', '/v1/jobs', { key: tenants.globex.key })).status).toBe(200);
+    expect(api.violations).toEqual([]);
+  });
+
+  it('counts requests by route and status, jobs accepted by type, and publish latency', async () => {
+    const api = await startIngress();
+    started.push(api);
+    expect(
+      (
+        await api.call('POST', '/v1/jobs', {
+          key: tenants.acme.key,
+          body: { type: 'cpu.hash', payload: { rounds: 1 } },
+        })
+      ).status,
+    ).toBe(202);
+    await api.call('GET', '/v1/jobs/01KA0000000000000000000000', { key: tenants.acme.key });
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/longhaul_jobs_accepted_total\{type="cpu\.hash",service="ingress"\} 1/);
+    expect(metrics).toMatch(
+      /longhaul_http_requests_total\{method="POST",route="\/v1\/jobs",status="202",service="ingress"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /longhaul_http_requests_total\{method="GET",route="\/v1\/jobs\/:id",status="404",service="ingress"\} 1/,
+    );
+    const publishCount = metrics
+      .split('\n')
+      .find((l) => l.startsWith('longhaul_kafka_publish_duration_seconds_count{'));
+    expect(publishCount).toContain('outcome="acknowledged"');
+    expect(publishCount).toMatch(/ 1$/);
+    // Never a job id or a key in a label.
+    expect(metrics).not.toMatch(/01KA0000000000000000000000|acme_test_key/);
+  });
+
+  it(
+    'publishes an acceptance a crashed request left pending, once, with its own event id',
+    { timeout: 60_000 },
+    async () => {
+      const api = await startIngress({ LONGHAUL_PRODUCE_TIMEOUT_MS: '500' });
+      started.push(api);
+      // What a request that died between writing the record and producing leaves behind.
+      const id = '01KA00000000000000000STRND';
+      const createdAt = new Date(Date.now() - 60_000);
+      await mongo
+        .db(api.database)
+        .collection('acceptances')
+        .insertOne({
+          _id: id as never,
+          tenant: 'acme',
+          type: 'sleep',
+          state: 'pending',
+          createdAt,
+          publishedAt: null,
+          rejectedAt: null,
+          cancelRequestedAt: null,
+          request: {
+            eventId: 'evt-stranded-1',
+            payload: '{"ms":1}',
+            maxAttempts: 3,
+            timeoutMs: 60_000,
+            webhook: null,
+            traceHeaders: {},
+          },
+          relayLeaseUntil: null,
+        });
+      await waitFor(
+        'the relay to publish it',
+        async () =>
+          (
+            await mongo
+              .db(api.database)
+              .collection('acceptances')
+              .findOne({ _id: id as never })
+          )?.['state'] === 'published',
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+      const [message] = await readMessages(`${api.prefix}jobs.requested`, 1);
+      const codec = createEventCodec(createSchemaRegistry({ url: testStack().schemaRegistryUrl }), api.prefix);
+      const event = (await codec.decode({ value: message!.value })) as JobRequested;
+      expect(event).toMatchObject({ jobId: id, eventId: 'evt-stranded-1', tenant: 'acme', time: createdAt.getTime() });
+      const metrics = await (await fetch(`${api.url}/metrics`)).text();
+      expect(metrics).toMatch(/longhaul_acceptances_relayed_total\{service="ingress"\} 1/);
+    },
+  );
+});
