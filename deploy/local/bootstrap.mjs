@@ -78,7 +78,7 @@ function ensurePackages(env) {
   writeFileSync(stampFile, stamp);
 }
 
-if (command !== 'start' && command !== 'test') fail('usage: bootstrap.mjs start|test');
+if (!['start', 'test', 'bench'].includes(command)) fail('usage: bootstrap.mjs start|test|bench <name>');
 
 const nodeBin = ensureNode();
 const env = { ...process.env, PATH: `${nodeBin}:${process.env.PATH ?? ''}`, LONGHAUL_CACHE_DIR: cacheDir };

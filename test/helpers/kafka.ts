@@ -18,11 +18,11 @@ export async function countMessages(topic: string): Promise<number> {
   }
 }
 
-/** Read a topic from the beginning until `count` messages arrived (or the timeout passed). */
+/** Read a topic from the beginning until `count` messages arrived, or `until` holds (or the timeout passed). */
 export async function readMessages(
   topic: string,
   count: number,
-  opts: { timeoutMs?: number; brokers?: string[] } = {},
+  opts: { timeoutMs?: number; brokers?: string[]; until?: (messages: KafkaMessage[]) => boolean } = {},
 ): Promise<KafkaMessage[]> {
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const consumer = client(opts.brokers).consumer({ groupId: uniqueName('it-reader') });
@@ -35,7 +35,7 @@ export async function readMessages(
       void consumer.run({
         eachMessage: ({ message }) => {
           messages.push(message);
-          if (messages.length >= count) {
+          if (opts.until ? opts.until(messages) : messages.length >= count) {
             clearTimeout(timer);
             resolve();
           }

@@ -51,11 +51,17 @@ describe('the job API (ingress against the real stack)', () => {
       links: { self: `/v1/jobs/${id}`, cancel: `/v1/jobs/${id}/cancel` },
     });
 
-    // The outbox record is marked published, and the event is on the requests topic, keyed by job id.
+    // The acceptance record is there, its outbox entry is gone (Kafka acknowledged it), and
+    // the event is on the requests topic, keyed by job id.
     const record = await db()
       .collection('acceptances')
       .findOne({ _id: id as never });
-    expect(record).toMatchObject({ tenant: 'acme', state: 'published' });
+    expect(record).toMatchObject({ tenant: 'acme', state: 'accepted' });
+    expect(
+      await db()
+        .collection('acceptance_outbox')
+        .countDocuments({ _id: id as never }),
+    ).toBe(0);
     const topic = `${api.prefix}jobs.requested`;
     const [message] = await readMessages(topic, 1);
     expect(message?.key?.toString()).toBe(id);

@@ -441,6 +441,7 @@ describe('bad input: a clear 4xx problem document, and nothing published or stor
     const db = mongo.db(api.database);
     expect(await db.collection('acceptances').countDocuments()).toBe(0);
     expect(await db.collection('idempotency_keys').countDocuments()).toBe(0);
+    expect(await db.collection('acceptance_outbox').countDocuments()).toBe(0);
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     expect(api.process.output()).not.toContain(key);
   });

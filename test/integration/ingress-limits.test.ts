@@ -68,43 +68,44 @@ describe('ingress limits, metrics and the outbox relay', () => {
     async () => {
       const api = await startIngress({ LONGHAUL_PRODUCE_TIMEOUT_MS: '500' });
       started.push(api);
-      // What a request that died between writing the record and producing leaves behind.
+      // What a request that died between writing its record and producing leaves behind: the
+      // record and its outbox entry. And an entry without a record (the request died even
+      // earlier, so no 202 was given), which the relay must drop, not publish.
       const id = '01KA00000000000000000STRND';
       const createdAt = new Date(Date.now() - 60_000);
-      await mongo
-        .db(api.database)
-        .collection('acceptances')
-        .insertOne({
-          _id: id as never,
-          tenant: 'acme',
-          type: 'sleep',
-          state: 'pending',
-          createdAt,
-          publishedAt: null,
-          rejectedAt: null,
-          cancelRequestedAt: null,
-          request: {
-            eventId: 'evt-stranded-1',
-            payload: '{"ms":1}',
-            maxAttempts: 3,
-            timeoutMs: 60_000,
-            webhook: null,
-            traceHeaders: {},
-          },
-          relayLeaseUntil: null,
-        });
+      const db = mongo.db(api.database);
+      await db.collection('acceptances').insertOne({
+        _id: id as never,
+        tenant: 'acme',
+        type: 'sleep',
+        state: 'accepted',
+        createdAt,
+        rejectedAt: null,
+        cancelRequestedAt: null,
+        request: {
+          eventId: 'evt-stranded-1',
+          payload: '{"ms":1}',
+          maxAttempts: 3,
+          timeoutMs: 60_000,
+          webhook: null,
+          traceHeaders: {},
+        },
+      });
+      await db.collection('acceptance_outbox').insertMany([
+        { _id: id as never, createdAt, claimedUntil: null },
+        { _id: '01KA0000000000000000NORCRD' as never, createdAt, claimedUntil: null },
+      ]);
       await waitFor(
-        'the relay to publish it',
-        async () =>
-          (
-            await mongo
-              .db(api.database)
-              .collection('acceptances')
-              .findOne({ _id: id as never })
-          )?.['state'] === 'published',
-        { timeoutMs: 30_000, intervalMs: 250 },
+        'the relay to empty the outbox',
+        async () => (await db.collection('acceptance_outbox').countDocuments()) === 0,
+        {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+        },
       );
-      const [message] = await readMessages(`${api.prefix}jobs.requested`, 1);
+      const messages = await readMessages(`${api.prefix}jobs.requested`, 2, { timeoutMs: 5_000 });
+      expect(messages).toHaveLength(1);
+      const [message] = messages;
       const codec = createEventCodec(createSchemaRegistry({ url: testStack().schemaRegistryUrl }), api.prefix);
       const event = (await codec.decode({ value: message!.value })) as JobRequested;
       expect(event).toMatchObject({ jobId: id, eventId: 'evt-stranded-1', tenant: 'acme', time: createdAt.getTime() });

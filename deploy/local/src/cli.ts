@@ -2,13 +2,20 @@
  * The local stack behind `npm start` and `npm test` (reached through bootstrap.mjs, which
  * provides Node 24, the packages and the build).
  */
+import { runBench } from './bench-command';
 import { runStart } from './start-command';
 import { runTest } from './test-command';
 
 const command = process.argv[2];
-const run = command === 'start' ? runStart : command === 'test' ? () => runTest(process.argv.slice(3)) : undefined;
+const args = process.argv.slice(3);
+const commands: Record<string, () => Promise<number>> = {
+  start: runStart,
+  test: () => runTest(args),
+  bench: () => runBench(args),
+};
+const run = command === undefined ? undefined : commands[command];
 if (!run) {
-  process.stderr.write('usage: cli.js start|test\n');
+  process.stderr.write('usage: cli.js start|test|bench <name>\n');
   process.exit(2);
 }
 run().then(

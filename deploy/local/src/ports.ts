@@ -13,7 +13,9 @@ export interface StackPorts {
   readonly opsBase: number;
 }
 
-const DEFAULTS: Record<'dev' | 'test', StackPorts> = {
+export type Profile = 'dev' | 'test' | 'bench';
+
+const DEFAULTS: Record<Profile, StackPorts> = {
   dev: {
     http: 8080,
     kafka: 9092,
@@ -32,6 +34,15 @@ const DEFAULTS: Record<'dev' | 'test', StackPorts> = {
     mongo: 37017,
     opsBase: 19100,
   },
+  bench: {
+    http: 28080,
+    kafka: 29092,
+    kafkaController: 29093,
+    registry: 28081,
+    registryManagement: 28082,
+    mongo: 47017,
+    opsBase: 29100,
+  },
 };
 
 const VARIABLES: Record<keyof StackPorts, string> = {
@@ -44,7 +55,7 @@ const VARIABLES: Record<keyof StackPorts, string> = {
   opsBase: 'LONGHAUL_OPS_BASE_PORT',
 };
 
-export function portsFor(profile: 'dev' | 'test', env: NodeJS.ProcessEnv): StackPorts {
+export function portsFor(profile: Profile, env: NodeJS.ProcessEnv): StackPorts {
   const out = { ...DEFAULTS[profile] };
   const problems: string[] = [];
   for (const key of Object.keys(VARIABLES) as (keyof StackPorts)[]) {

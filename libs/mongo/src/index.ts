@@ -50,6 +50,8 @@ export async function connectMongo(opts: {
 export const collections = {
   /** ingress: one per accepted request, written before it is published (the outbox). */
   acceptances: 'acceptances',
+  /** ingress: acceptances not yet acknowledged by Kafka; small, scanned by the outbox relay. */
+  acceptanceOutbox: 'acceptance_outbox',
   /** ingress: Idempotency-Key records, per tenant. */
   idempotencyKeys: 'idempotency_keys',
   /** projector: the job read model, one document per job. */

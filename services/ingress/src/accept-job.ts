@@ -6,7 +6,7 @@ import type { IdempotencyStore, StoredResponse } from './idempotency-store';
 import { jobPath } from './job-view';
 import type { IngressMetrics } from './metrics';
 import { HttpProblem } from './problem';
-import type { Publish } from './publisher';
+import type { Publish } from '@longhaul/kafka';
 import type { SecretBox } from './secrets';
 import type { Submission } from './submission';
 
@@ -61,9 +61,9 @@ export async function acceptJob(deps: AcceptDeps, input: AcceptInput): Promise<S
   }
 
   try {
-    const record = await writeAcceptance(deps, input, jobId);
+    const { record, pending } = await writeAcceptance(deps, input, jobId);
     if (record.state === 'rejected') throw unavailable(deps, 'the job could not be accepted; retry');
-    if (record.state === 'pending') await publishAcceptance(deps, record);
+    if (pending) await publishAcceptance(deps, record);
     const response = accepted(deps, record);
     if (idempotency) await storeCall(() => deps.idempotency.complete(tenant, idempotency.key, response));
     return response;
@@ -75,15 +75,18 @@ export async function acceptJob(deps: AcceptDeps, input: AcceptInput): Promise<S
 }
 
 /** Insert the record; when the key's job id already has one (a takeover), continue with that. */
-async function writeAcceptance(deps: AcceptDeps, input: AcceptInput, jobId: string): Promise<AcceptanceRecord> {
+async function writeAcceptance(
+  deps: AcceptDeps,
+  input: AcceptInput,
+  jobId: string,
+): Promise<{ record: AcceptanceRecord; pending: boolean }> {
   const { submission } = input;
   const record: AcceptanceRecord = {
     _id: jobId,
     tenant: input.tenant,
     type: submission.type.name,
-    state: 'pending',
+    state: 'accepted',
     createdAt: new Date(),
-    publishedAt: null,
     rejectedAt: null,
     cancelRequestedAt: null,
     request: {
@@ -98,16 +101,15 @@ async function writeAcceptance(deps: AcceptDeps, input: AcceptInput, jobId: stri
       },
       traceHeaders: input.traceHeaders,
     },
-    relayLeaseUntil: null,
   };
   try {
     await storeCall(() => deps.acceptances.insert(record));
-    return record;
+    return { record, pending: true };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     const existing = await storeCall(() => deps.acceptances.find(jobId, input.tenant));
     if (!existing) throw unavailable(deps, 'the job could not be accepted; retry');
-    return existing;
+    return { record: existing, pending: await storeCall(() => deps.acceptances.isPending(jobId)) };
   }
 }
 
@@ -146,9 +148,9 @@ async function publishAcceptance(deps: AcceptDeps, record: AcceptanceRecord): Pr
     deps.metrics.publishDuration.observe({ outcome: 'failed' }, seconds());
     deps.logger.warn({ err, jobId: record._id }, 'publishing JobRequested failed; answering 503');
     // A 503 is final for this request: reject the record first, so a late delivery is skipped.
-    // If the record cannot be rejected (MongoDB is down too), it stays pending in the outbox
-    // (written with majority concern) and the relay will publish it: the job is durably
-    // accepted, so the answer is 202, not a 503 that would be a lie.
+    // If it cannot be rejected (MongoDB is down too), its outbox entry stays (written with
+    // majority concern) and the relay will publish it: the job is durably accepted, so the
+    // answer is 202, not a 503 that would be a lie.
     const rejected = await deps.acceptances.reject(record._id).catch((rejectErr: unknown) => {
       deps.logger.warn({ err: rejectErr, jobId: record._id }, 'could not reject; the outbox relay will publish');
       return false;
@@ -156,8 +158,8 @@ async function publishAcceptance(deps: AcceptDeps, record: AcceptanceRecord): Pr
     if (rejected) throw unavailable(deps, 'the job queue did not take the job in time; retry');
     return;
   }
-  // The broker has it: the job exists now, whatever happens to this bookkeeping write (a
-  // record left pending is republished by the relay, and consumers ignore the duplicate).
+  // The broker has it: the job exists now, whatever happens to this bookkeeping write (an
+  // entry left in the outbox is republished by the relay, and consumers ignore the duplicate).
   await deps.acceptances.markPublished(record._id).catch((err: unknown) => {
     deps.logger.warn({ err, jobId: record._id }, 'could not mark the acceptance published; the relay will');
   });

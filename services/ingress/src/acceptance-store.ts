@@ -1,13 +1,22 @@
-import type { Collection, Db } from '@longhaul/mongo';
-import { collections } from '@longhaul/mongo';
+import { createGroupCommit } from '@longhaul/batching';
+import { collections, type Collection, type Db } from '@longhaul/mongo';
 
 /**
- * Acceptance records: the outbox behind every `202`. One is written (state `pending`) before
- * `JobRequested` is produced, marked `published` once the broker acknowledged it, or
- * `rejected` when the request was answered 503 — a compare-and-set, so a relay that
- * republishes stranded records and a request that gives up can never both win.
+ * Acceptance records and their outbox: the promise behind every `202`.
+ *
+ * Per request: an outbox entry, then the acceptance record (what status reads fall back to),
+ * then `JobRequested` is produced, then the outbox entry is deleted. An entry still there after
+ * the produce timeout plus a margin belongs to a request that died mid-way; the relay claims it
+ * (compare-and-set) and publishes its acceptance — or drops it when there is none (no `202`
+ * was ever given). A request that gives up deletes its own entry first (compare-and-set against
+ * the relay) and marks the record rejected: a 503 is final.
+ *
+ * Shaped for FerretDB on SQLite, which serializes writes and answers only `_id` equality without
+ * scanning: hot-path writes are group-committed inserts and deletes, lookups are by `_id` alone
+ * (the tenant is checked in code), and the only scans are of the outbox, which holds just the
+ * requests in flight.
  */
-export type AcceptanceState = 'pending' | 'published' | 'rejected';
+export type AcceptanceState = 'accepted' | 'rejected';
 
 export interface AcceptanceRecord {
   _id: string;
@@ -15,7 +24,6 @@ export interface AcceptanceRecord {
   type: string;
   state: AcceptanceState;
   createdAt: Date;
-  publishedAt: Date | null;
   rejectedAt: Date | null;
   cancelRequestedAt: Date | null;
   /** Everything needed to (re)publish the very same JobRequested. */
@@ -27,63 +35,120 @@ export interface AcceptanceRecord {
     webhook: { url: string; events: string[]; sealedSecret: string | null } | null;
     traceHeaders: Record<string, string>;
   };
-  /** Set while a relay republishes it, so two replicas do not both do so. */
-  relayLeaseUntil: Date | null;
+}
+
+interface OutboxEntry {
+  _id: string;
+  createdAt: Date;
+  /** Set while the relay publishes it, so two replicas do not both do so. */
+  claimedUntil: Date | null;
 }
 
 export interface AcceptanceStore {
+  /** Write the outbox entry and the record; a duplicate id rejects with code 11000. */
   insert(record: AcceptanceRecord): Promise<void>;
+  /** The record, if it exists and belongs to this tenant. */
   find(id: string, tenant: string): Promise<AcceptanceRecord | null>;
-  /** pending → published; false when it was not pending any more. */
-  markPublished(id: string): Promise<boolean>;
-  /** pending → rejected; false when something (the relay) published it first. */
+  /** Not yet acknowledged by Kafka (its outbox entry is still there). */
+  isPending(id: string): Promise<boolean>;
+  /** Kafka has it: drop the outbox entry. */
+  markPublished(id: string): Promise<void>;
+  /** Give up on it (answered 503); false when the relay claimed it first and will publish. */
   reject(id: string): Promise<boolean>;
-  /** Set the cancel flag once; returns the record after, or null when not this tenant's. */
+  /** Set the cancel flag once; the record after, or null when not this tenant's. */
   requestCancel(id: string, tenant: string, at: Date): Promise<AcceptanceRecord | null>;
-  /** Claim pending records older than `olderThan` for republication, one at a time. */
+  /** Claim the oldest entry older than `olderThan` whose record is accepted, for republication. */
   claimStranded(olderThan: Date, leaseMs: number): Promise<AcceptanceRecord | null>;
 }
 
+const isDuplicateKey = (err: unknown): boolean =>
+  (err as { code?: unknown }).code === 11000 ||
+  ((err as { writeErrors?: { code?: unknown }[] }).writeErrors ?? []).some((e) => e.code === 11000);
+
 export async function createAcceptanceStore(db: Db): Promise<AcceptanceStore> {
-  const coll: Collection<AcceptanceRecord> = db.collection<AcceptanceRecord>(collections.acceptances);
-  await coll.createIndex({ state: 1, createdAt: 1 });
+  const records: Collection<AcceptanceRecord> = db.collection<AcceptanceRecord>(collections.acceptances);
+  const outbox: Collection<OutboxEntry> = db.collection<OutboxEntry>(collections.acceptanceOutbox);
+
+  const inserts = createGroupCommit<AcceptanceRecord, void>(
+    async (batch) => {
+      // An entry that already exists (an idempotency takeover) is still pending: fine.
+      await outbox
+        .insertMany(
+          batch.map((r) => ({ _id: r._id, createdAt: r.createdAt, claimedUntil: null })),
+          { ordered: false },
+        )
+        .catch((err: unknown) => {
+          if (!isDuplicateKey(err)) throw err;
+        });
+      try {
+        await records.insertMany(batch, { ordered: false });
+        return batch.map(() => undefined);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // Servers differ in whether the rest of an unordered batch went in: settle each record
+        // on its own, reporting a duplicate only to the caller it belongs to.
+        return Promise.all(batch.map((r) => insertOne(r)));
+      }
+    },
+    { maxBatch: 500 },
+  );
+
+  async function insertOne(r: AcceptanceRecord): Promise<Error | undefined> {
+    try {
+      await records.insertOne(r);
+      return undefined;
+    } catch (e) {
+      if (!isDuplicateKey(e)) return e instanceof Error ? e : new Error(String(e));
+      const existing = await records.findOne({ _id: r._id });
+      return existing?.request.eventId === r.request.eventId ? undefined : (e as Error);
+    }
+  }
+
+  const published = createGroupCommit<string, void>(
+    async (ids) => {
+      await outbox.deleteMany({ _id: { $in: ids } });
+      return ids.map(() => undefined);
+    },
+    { maxBatch: 500 },
+  );
+
+  async function find(id: string, tenant?: string): Promise<AcceptanceRecord | null> {
+    const record = await records.findOne({ _id: id });
+    return record && (tenant === undefined || record.tenant === tenant) ? record : null;
+  }
+
   return {
-    async insert(record) {
-      await coll.insertOne(record);
-    },
-    find: (id, tenant) => coll.findOne({ _id: id, tenant }),
-    async markPublished(id) {
-      const res = await coll.updateOne(
-        { _id: id, state: 'pending' },
-        { $set: { state: 'published', publishedAt: new Date(), relayLeaseUntil: null } },
-      );
-      return res.modifiedCount === 1;
-    },
+    insert: (record) => inserts.submit(record),
+    find,
+    isPending: async (id) => (await outbox.findOne({ _id: id })) !== null,
+    markPublished: (id) => published.submit(id),
     async reject(id) {
-      const res = await coll.updateOne(
-        { _id: id, state: 'pending' },
-        { $set: { state: 'rejected', rejectedAt: new Date() } },
-      );
-      return res.modifiedCount === 1;
+      const res = await outbox.deleteOne({ _id: id, claimedUntil: null });
+      if (res.deletedCount !== 1) return false;
+      await records.updateOne({ _id: id }, { $set: { state: 'rejected', rejectedAt: new Date() } });
+      return true;
     },
     async requestCancel(id, tenant, at) {
-      await coll.updateOne(
-        { _id: id, tenant, state: { $ne: 'rejected' }, cancelRequestedAt: null },
-        { $set: { cancelRequestedAt: at } },
-      );
-      return coll.findOne({ _id: id, tenant, state: { $ne: 'rejected' } });
+      const record = await find(id, tenant);
+      if (!record || record.state === 'rejected') return null;
+      if (record.cancelRequestedAt !== null) return record;
+      await records.updateOne({ _id: id }, { $set: { cancelRequestedAt: at } });
+      return { ...record, cancelRequestedAt: at };
     },
     async claimStranded(olderThan, leaseMs) {
-      const now = new Date();
-      return coll.findOneAndUpdate(
-        {
-          state: 'pending',
-          createdAt: { $lt: olderThan },
-          $or: [{ relayLeaseUntil: null }, { relayLeaseUntil: { $lt: now } }],
-        },
-        { $set: { relayLeaseUntil: new Date(now.getTime() + leaseMs) } },
-        { sort: { createdAt: 1 }, returnDocument: 'after' },
-      );
+      for (;;) {
+        const now = new Date();
+        const entry = await outbox.findOneAndUpdate(
+          { createdAt: { $lt: olderThan }, $or: [{ claimedUntil: null }, { claimedUntil: { $lt: now } }] },
+          { $set: { claimedUntil: new Date(now.getTime() + leaseMs) } },
+          { sort: { createdAt: 1 }, returnDocument: 'after' },
+        );
+        if (!entry) return null;
+        const record = await find(entry._id);
+        if (record?.state === 'accepted') return record;
+        // No record (the request died before writing it, so no 202 was given) or rejected.
+        await outbox.deleteOne({ _id: entry._id });
+      }
     },
   };
 }

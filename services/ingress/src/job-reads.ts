@@ -29,9 +29,12 @@ export function createJobReads(db: Db, acceptances: AcceptanceStore): JobReads {
   return {
     async find(id, tenant) {
       if (!JOB_ID_PATTERN.test(id)) return null;
-      const [doc, acceptance] = await storeCall(() =>
-        Promise.all([jobs.findOne({ _id: id, tenant }), acceptances.find(id, tenant)]),
+      // By `_id` alone (FerretDB answers that without a scan); the tenant is checked here, and
+      // another tenant's job is exactly as absent as an unknown one.
+      const [found, acceptance] = await storeCall(() =>
+        Promise.all([jobs.findOne({ _id: id }), acceptances.find(id, tenant)]),
       );
+      const doc = found?.tenant === tenant ? found : null;
       if (doc) return { view: viewFromDocument(doc, acceptance), acceptance };
       if (acceptance && acceptance.state !== 'rejected') return { view: viewFromAcceptance(acceptance), acceptance };
       return null;

@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog } from '@longhaul/job-types';
-import { topicSpecs } from '@longhaul/kafka';
+import { createPublisher, topicSpecs } from '@longhaul/kafka';
 import { closeServer, connectInfrastructure, createOpsHandler, listen, runService } from '@longhaul/runtime';
 import { createAcceptanceStore } from './acceptance-store';
 import { createApp } from './app';
@@ -16,7 +16,6 @@ import { createIdempotencyStore } from './idempotency-store';
 import { createJobReads } from './job-reads';
 import { createIngressMetrics } from './metrics';
 import { startOutboxRelay } from './outbox-relay';
-import { createPublisher } from './publisher';
 import { createRateLimiter } from './rate-limit';
 import { buildOpenApi } from './openapi';
 import { jobRoutes } from './routes/jobs';

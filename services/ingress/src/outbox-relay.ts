@@ -3,7 +3,7 @@ import type { Logger } from '@longhaul/runtime';
 import { requestedEvent } from './accept-job';
 import type { AcceptanceStore } from './acceptance-store';
 import type { IngressMetrics } from './metrics';
-import type { Publish } from './publisher';
+import type { Publish } from '@longhaul/kafka';
 
 /**
  * Publishes acceptance records left `pending` by a request that died between writing the record

@@ -11,7 +11,7 @@ import { readJsonBody } from '../body';
 import { parseListQuery, type JobReads } from '../job-reads';
 import { isTerminal, jobPath } from '../job-view';
 import { HttpProblem } from '../problem';
-import type { Publish } from '../publisher';
+import type { Publish } from '@longhaul/kafka';
 import type { ValidateSubmission } from '../submission';
 import { tenantOf, type ApiState } from './auth';
 

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { devCredentials } from './dev-credentials';
+import { layoutFor } from './layout';
+import { portsFor } from './ports';
+import { onceStopSignal } from './signals';
+import { startInfrastructure, startServices, type Stack } from './stack';
+import { createOutput } from './supervisor';
+
+/**
+ * `npm run bench:<name>`: the whole stack on the bench ports with a fresh data folder, then
+ * `bench/dist/<name>.js` against it, then a clean stop. Benchmarks print their figures and
+ * write them as JSON under bench/results/.
+ */
+export async function runBench(names: readonly string[]): Promise<number> {
+  const env = process.env;
+  const layout = layoutFor('bench', env);
+  const ports = portsFor('bench', env);
+  const out = createOutput({ console: false, width: 8, color: Boolean(process.stdout.isTTY) });
+  const stop = onceStopSignal((m) => out.say(m));
+  const scripts = names.map((n) => ({ name: n, file: join(layout.root, 'bench', 'dist', `${n}.js`) }));
+  const missing = scripts.filter((s) => !/^[a-z0-9-]+$/.test(s.name) || !existsSync(s.file));
+  if (scripts.length === 0 || missing.length > 0) {
+    out.say(`unknown benchmark ${missing.map((m) => m.name).join(', ') || '(none given)'}`);
+    return 2;
+  }
+
+  rmSync(layout.dataDir, { recursive: true, force: true });
+  const credentials = devCredentials(layout.dataDir, {});
+  const processors = Number(env['LONGHAUL_PROCESSORS'] ?? '1');
+  let stack: Stack | undefined;
+  let code = 0;
+  try {
+    out.say(`── starting the stack (data in ${layout.dataDir})`);
+    stack = await startInfrastructure(layout, ports, out);
+    await startServices(stack, {
+      root: layout.root,
+      node: process.execPath,
+      ports,
+      processors,
+      env: {
+        ...credentials.env,
+        LONGHAUL_LOG_LEVEL: 'warn',
+        LONGHAUL_RATE_LIMIT_PER_SECOND: '1000000',
+        LONGHAUL_RATE_LIMIT_BURST: '1000000',
+      },
+    });
+    for (const script of scripts) {
+      if (stop.received()) break;
+      out.say(`── bench ${script.name}`);
+      const exit = await new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', script.file], {
+          cwd: layout.root,
+          stdio: 'inherit',
+          env: {
+            ...env,
+            LONGHAUL_BENCH_API_URL: `http://127.0.0.1:${ports.http}`,
+            LONGHAUL_BENCH_API_KEY: credentials.devKey?.key ?? '',
+            LONGHAUL_BENCH_KAFKA_BROKERS: stack!.endpoints.kafkaBrokers,
+            LONGHAUL_BENCH_SCHEMA_REGISTRY_URL: stack!.endpoints.schemaRegistryUrl,
+            LONGHAUL_BENCH_MONGO_URL: stack!.endpoints.mongoUrl,
+            LONGHAUL_BENCH_RESULTS_DIR: join(layout.root, 'bench', 'results'),
+          },
+        });
+        void stop.signalled.then((sig) => child.kill(sig));
+        child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
+      });
+      if (exit !== 0) code = exit;
+    }
+  } catch (err) {
+    out.say(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    code = 1;
+  } finally {
+    if (stack) await stack.supervisor.stop();
+  }
+  return code;
+}

@@ -1,0 +1,1 @@
+export { createGroupCommit, type GroupCommit } from './group-commit';

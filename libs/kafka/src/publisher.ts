@@ -1,0 +1,66 @@
+import { createGroupCommit } from '@longhaul/batching';
+import type { Producer } from 'kafkajs';
+
+export class PublishTimeout extends Error {
+  override readonly name = 'PublishTimeout';
+}
+
+/** One Kafka message, ready to send: its topic, key (the job id) and encoded value. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Record<string, string>;
+}
+
+export type Publish = (message: OutgoingMessage) => Promise<void>;
+
+/**
+ * Publish messages with acks=all through one idempotent producer, group-committed: messages
+ * that arrive while a send is in flight go together in the next `sendBatch`, so concurrent
+ * callers share broker round trips (kafkajs' idempotent producer has one request in flight).
+ *
+ * Each call is bounded by `timeoutMs`: past it the caller gets PublishTimeout at once, but the
+ * message may still be delivered later — a caller that answers "not accepted" must make a late
+ * delivery harmless (ingress rejects the acceptance record first; processors skip it).
+ */
+export function createPublisher(
+  producer: Producer,
+  opts: { timeoutMs: number; maxBatch?: number; onLateFailure?: (err: unknown) => void },
+): Publish {
+  const batches = createGroupCommit<OutgoingMessage, void>(
+    async (messages) => {
+      const byTopic = new Map<string, OutgoingMessage[]>();
+      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+      await producer.sendBatch({
+        acks: -1,
+        timeout: opts.timeoutMs,
+        topicMessages: [...byTopic].map(([topic, ms]) => ({
+          topic,
+          messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        })),
+      });
+      return messages.map(() => undefined);
+    },
+    { maxBatch: opts.maxBatch ?? 500 },
+  );
+
+  return async function publish(message) {
+    const send = batches.submit(message);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new PublishTimeout(`not acknowledged within ${opts.timeoutMs} ms`)),
+        opts.timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([send, deadline]);
+    } catch (err) {
+      send.catch(opts.onLateFailure ?? (() => undefined));
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
