@@ -65,7 +65,7 @@ const isDuplicateKey = (err: unknown): boolean =>
   (err as { code?: unknown }).code === 11000 ||
   ((err as { writeErrors?: { code?: unknown }[] }).writeErrors ?? []).some((e) => e.code === 11000);
 
-export async function createAcceptanceStore(db: Db): Promise<AcceptanceStore> {
+export function createAcceptanceStore(db: Db): AcceptanceStore {
   const records: Collection<AcceptanceRecord> = db.collection<AcceptanceRecord>(collections.acceptances);
   const outbox: Collection<OutboxEntry> = db.collection<OutboxEntry>(collections.acceptanceOutbox);
 

@@ -46,7 +46,7 @@ void runService({
       onLateFailure: (err) => logger.debug({ err }, 'a publish that had timed out failed later'),
     });
 
-    const acceptances = await createAcceptanceStore(infra.mongo.db);
+    const acceptances = createAcceptanceStore(infra.mongo.db);
     const idempotency = await createIdempotencyStore(infra.mongo.db, {
       ttlSeconds: config.idempotencyTtlSeconds,
       leaseMs: config.produceTimeoutMs + 10_000,
