@@ -10,6 +10,7 @@ import { startIngress, type IngressUnderTest } from '../helpers/ingress';
 import { countMessages, readMessages } from '../helpers/kafka';
 import { testStack } from '../helpers/stack';
 import { adminKey, tenants } from '../helpers/tenants';
+import { waitFor } from '../helpers/wait';
 
 const acme = tenants.acme.key;
 const globex = tenants.globex.key;
@@ -57,11 +58,15 @@ describe('the job API (ingress against the real stack)', () => {
       .collection('acceptances')
       .findOne({ _id: id as never });
     expect(record).toMatchObject({ tenant: 'acme', state: 'accepted' });
-    expect(
-      await db()
-        .collection('acceptance_outbox')
-        .countDocuments({ _id: id as never }),
-    ).toBe(0);
+    // The outbox entry goes soon after (deletes are grouped every half second).
+    await waitFor(
+      'the outbox entry to go',
+      async () =>
+        (await db()
+          .collection('acceptance_outbox')
+          .countDocuments({ _id: id as never })) === 0,
+      { timeoutMs: 5_000, intervalMs: 100 },
+    );
     const topic = `${api.prefix}jobs.requested`;
     const [message] = await readMessages(topic, 1);
     expect(message?.key?.toString()).toBe(id);

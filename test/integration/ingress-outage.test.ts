@@ -86,7 +86,11 @@ describe('ingress during outages', () => {
       expect(await acceptances.countDocuments({ _id: { $in: accepted as never[] }, state: 'accepted' })).toBe(
         accepted.length,
       );
-      expect(await mongo.db(api.database).collection('acceptance_outbox').countDocuments()).toBe(0);
+      await waitFor(
+        'the outbox to empty',
+        async () => (await mongo.db(api.database).collection('acceptance_outbox').countDocuments()) === 0,
+        { timeoutMs: 5_000, intervalMs: 100 },
+      );
     },
   );
 

@@ -29,6 +29,14 @@ function serviceSpec(
     args: [
       '--enable-source-maps',
       '--disable-warning=TimeoutNegativeWarning',
+      // LONGHAUL_CPU_PROFILE_DIR: each service writes a V8 CPU profile there when it stops.
+      ...(process.env['LONGHAUL_CPU_PROFILE_DIR']
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${process.env['LONGHAUL_CPU_PROFILE_DIR']}`,
+            `--cpu-prof-name=${name}.cpuprofile`,
+          ]
+        : []),
       join(s.root, 'services', dir, 'dist', 'main.js'),
     ],
     cwd: s.root,

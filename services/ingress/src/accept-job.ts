@@ -160,8 +160,9 @@ async function publishAcceptance(deps: AcceptDeps, record: AcceptanceRecord): Pr
   }
   // The broker has it: the job exists now, whatever happens to this bookkeeping write (an
   // entry left in the outbox is republished by the relay, and consumers ignore the duplicate).
-  await deps.acceptances.markPublished(record._id).catch((err: unknown) => {
-    deps.logger.warn({ err, jobId: record._id }, 'could not mark the acceptance published; the relay will');
+  // Not awaited: the 202 does not depend on it, and it rides the next group commit.
+  void deps.acceptances.markPublished(record._id).catch((err: unknown) => {
+    deps.logger.warn({ err, jobId: record._id }, 'could not drop the outbox entry; the relay will republish');
   });
   deps.metrics.jobsAccepted.inc({ type: record.type });
 }

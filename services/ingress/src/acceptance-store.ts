@@ -51,8 +51,10 @@ export interface AcceptanceStore {
   find(id: string, tenant: string): Promise<AcceptanceRecord | null>;
   /** Not yet acknowledged by Kafka (its outbox entry is still there). */
   isPending(id: string): Promise<boolean>;
-  /** Kafka has it: drop the outbox entry. */
+  /** Kafka has it: drop the outbox entry (soon, together with others). */
   markPublished(id: string): Promise<void>;
+  /** Write what is waiting (outbox drops) and stop the timer; before the database closes. */
+  flush(): Promise<void>;
   /** Give up on it (answered 503); false when the relay claimed it first and will publish. */
   reject(id: string): Promise<boolean>;
   /** Set the cancel flag once; the record after, or null when not this tenant's. */
@@ -60,6 +62,8 @@ export interface AcceptanceStore {
   /** Claim the oldest entry older than `olderThan` whose record is accepted, for republication. */
   claimStranded(olderThan: Date, leaseMs: number): Promise<AcceptanceRecord | null>;
 }
+
+const PUBLISHED_FLUSH_MS = 500;
 
 const isDuplicateKey = (err: unknown): boolean =>
   (err as { code?: unknown }).code === 11000 ||
@@ -69,29 +73,45 @@ export function createAcceptanceStore(db: Db): AcceptanceStore {
   const records: Collection<AcceptanceRecord> = db.collection<AcceptanceRecord>(collections.acceptances);
   const outbox: Collection<OutboxEntry> = db.collection<OutboxEntry>(collections.acceptanceOutbox);
 
-  const inserts = createGroupCommit<AcceptanceRecord, void>(
+  // One writer: FerretDB on SQLite lets one write in at a time and slows down sharply when
+  // several contend, so inserts and "published" deletes share a single group-commit queue.
+  type Write = { kind: 'insert'; record: AcceptanceRecord } | { kind: 'published'; id: string };
+  const writes = createGroupCommit<Write, void>(
     async (batch) => {
-      // An entry that already exists (an idempotency takeover) is still pending: fine.
-      await outbox
-        .insertMany(
-          batch.map((r) => ({ _id: r._id, createdAt: r.createdAt, claimedUntil: null })),
-          { ordered: false },
-        )
-        .catch((err: unknown) => {
-          if (!isDuplicateKey(err)) throw err;
-        });
-      try {
-        await records.insertMany(batch, { ordered: false });
-        return batch.map(() => undefined);
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // Servers differ in whether the rest of an unordered batch went in: settle each record
-        // on its own, reporting a duplicate only to the caller it belongs to.
-        return Promise.all(batch.map((r) => insertOne(r)));
+      const results: (Error | undefined)[] = batch.map(() => undefined);
+      const inserts = batch.flatMap((w, i) => (w.kind === 'insert' ? [{ i, record: w.record }] : []));
+      const published = batch.flatMap((w) => (w.kind === 'published' ? [w.id] : []));
+      if (inserts.length > 0) {
+        const settled = await insertAll(inserts.map((x) => x.record));
+        inserts.forEach((x, k) => (results[x.i] = settled[k]));
       }
+      if (published.length > 0) await outbox.deleteMany({ _id: { $in: published } });
+      return results;
     },
-    { maxBatch: 500 },
+    { maxBatch: 1_000 },
   );
+
+  /** The outbox entries first, then the records; a duplicate is reported to its caller alone. */
+  async function insertAll(batch: AcceptanceRecord[]): Promise<(Error | undefined)[]> {
+    // An entry that already exists (an idempotency takeover) is still pending: fine.
+    await outbox
+      .insertMany(
+        batch.map((r) => ({ _id: r._id, createdAt: r.createdAt, claimedUntil: null })),
+        { ordered: false },
+      )
+      .catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
+    try {
+      await records.insertMany(batch, { ordered: false });
+      return batch.map(() => undefined);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Servers differ in whether the rest of an unordered batch went in: settle each record
+      // on its own.
+      return Promise.all(batch.map((r) => insertOne(r)));
+    }
+  }
 
   async function insertOne(r: AcceptanceRecord): Promise<Error | undefined> {
     try {
@@ -104,13 +124,14 @@ export function createAcceptanceStore(db: Db): AcceptanceStore {
     }
   }
 
-  const published = createGroupCommit<string, void>(
-    async (ids) => {
-      await outbox.deleteMany({ _id: { $in: ids } });
-      return ids.map(() => undefined);
-    },
-    { maxBatch: 500 },
-  );
+  let publishedIds: string[] = [];
+  function flushPublished(): void {
+    const ids = publishedIds;
+    publishedIds = [];
+    for (const id of ids) void writes.submit({ kind: 'published', id }).catch(() => undefined);
+  }
+  const publishedTimer = setInterval(flushPublished, PUBLISHED_FLUSH_MS);
+  publishedTimer.unref();
 
   async function find(id: string, tenant?: string): Promise<AcceptanceRecord | null> {
     const record = await records.findOne({ _id: id });
@@ -118,10 +139,21 @@ export function createAcceptanceStore(db: Db): AcceptanceStore {
   }
 
   return {
-    insert: (record) => inserts.submit(record),
+    insert: (record) => writes.submit({ kind: 'insert', record }),
     find,
     isPending: async (id) => (await outbox.findOne({ _id: id })) !== null,
-    markPublished: (id) => published.submit(id),
+    markPublished(id) {
+      // Deletes wait and go together (at most every PUBLISHED_FLUSH_MS): the relay only looks
+      // at entries older than the produce timeout plus a margin, so nothing is republished.
+      publishedIds.push(id);
+      if (publishedIds.length >= 1_000) flushPublished();
+      return Promise.resolve();
+    },
+    async flush() {
+      clearInterval(publishedTimer);
+      flushPublished();
+      await writes.drain();
+    },
     async reject(id) {
       const res = await outbox.deleteOne({ _id: id, claimedUntil: null });
       if (res.deletedCount !== 1) return false;

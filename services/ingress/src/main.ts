@@ -47,6 +47,7 @@ void runService({
     });
 
     const acceptances = createAcceptanceStore(infra.mongo.db);
+    lifecycle.onShutdown('flush', 'acceptance-store', () => acceptances.flush());
     const idempotency = await createIdempotencyStore(infra.mongo.db, {
       ttlSeconds: config.idempotencyTtlSeconds,
       leaseMs: config.produceTimeoutMs + 10_000,
