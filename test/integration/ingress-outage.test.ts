@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKafkaComponent, startMongoComponent, type Component } from '@longhaul/local-stack';
@@ -98,6 +98,7 @@ describe('ingress during outages', () => {
     const mongo = await startMongoComponent(
       join(testStack().dataDir, uniqueName('outage-mongo')),
       testStack().cacheDir,
+      dirname(testStack().dataDir),
     );
     cleanup.push(() => mongo.stop());
     const api = await startIngress({ LONGHAUL_MONGO_URL: mongo.endpoint });

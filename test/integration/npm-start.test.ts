@@ -52,6 +52,7 @@ async function portsEnv(): Promise<NodeJS.ProcessEnv> {
     LONGHAUL_REGISTRY_PORT: String(await freePort()),
     LONGHAUL_REGISTRY_MANAGEMENT_PORT: String(await freePort()),
     LONGHAUL_MONGO_PORT: String(await freePort()),
+    LONGHAUL_POSTGRES_PORT: String(await freePort()),
     // ops ports are base+2, +3, +11…; a high base keeps them clear of the others
     LONGHAUL_OPS_BASE_PORT: String(Math.min(base, 60_000)),
   };
@@ -121,7 +122,7 @@ describe('npm start', () => {
       expect(run.output()).toMatch(/processor-2 .*joined consumer group/);
 
       const pids = JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as number[];
-      expect(pids.length).toBe(8); // kafka, ferretdb, registry, ingress, projector, notifier, 2 processors
+      expect(pids.length).toBe(9); // kafka, postgres, ferretdb, registry, ingress, projector, notifier, 2 processors
       // A service that dies is restarted with backoff, and the log says so.
       const processorPort = Number(env['LONGHAUL_OPS_BASE_PORT']) + 11;
       const victim = pids.at(-2)!;

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { kafkaSpec, mongoSpec } from './infrastructure';
 import { installFerretDb, installKafka } from './install';
+import { installPostgres, postgresRuntime, postgresSpec } from './postgres';
 import { findJava } from './java';
 import type { StackPorts } from './ports';
 import { createOutput, Supervisor, type ProcessSpec } from './supervisor';
@@ -54,7 +55,7 @@ export async function startKafkaComponent(dataDir: string, cacheDir: string): Pr
   const java = findJava(VERSIONS.minJava, process.env);
   const kafkaLibs = await installKafka(cacheDir, () => {});
   const ports = { kafka: await freePort(), kafkaController: await freePort() } as StackPorts;
-  const installed = { kafkaLibs, registryJar: '', ferretdb: '' };
+  const installed = { kafkaLibs, registryJar: '', ferretdb: '', postgres: '' };
   const c = component(dataDir, `127.0.0.1:${ports.kafka}`, () =>
     kafkaSpec({ installed, java: java.bin, javaMajor: java.major, dataDir, ports }),
   );
@@ -62,13 +63,29 @@ export async function startKafkaComponent(dataDir: string, cacheDir: string): Pr
   return c;
 }
 
-/** A FerretDB of its own under `dataDir`, started and ready. */
-export async function startMongoComponent(dataDir: string, cacheDir: string): Promise<Component> {
+/** A FerretDB (on a PostgreSQL) of its own under `dataDir`, started and ready. */
+export async function startMongoComponent(
+  dataDir: string,
+  cacheDir: string,
+  runtimeParent: string,
+): Promise<Component> {
   mkdirSync(dataDir, { recursive: true });
   const ferretdb = await installFerretDb(cacheDir, () => {});
-  const ports = { mongo: await freePort() } as StackPorts;
-  const installed = { kafkaLibs: '', registryJar: '', ferretdb };
-  const c = component(dataDir, `mongodb://127.0.0.1:${ports.mongo}`, () => mongoSpec({ installed, dataDir, ports }));
+  const runtime = postgresRuntime(await installPostgres(cacheDir, () => {}), runtimeParent);
+  const ports = { mongo: await freePort(), postgres: await freePort() } as StackPorts;
+  const supervisor = new Supervisor(
+    join(dataDir, 'logs'),
+    createOutput({ console: false, width: 8, color: false }),
+    () => {},
+  );
+  const c: Component = {
+    endpoint: `mongodb://127.0.0.1:${ports.mongo}`,
+    async start() {
+      await supervisor.start(postgresSpec({ runtime, dataDir, port: ports.postgres }));
+      await supervisor.start(mongoSpec({ installed: { ferretdb }, dataDir, ports }));
+    },
+    stop: () => supervisor.stop(['ferretdb', 'postgres']),
+  };
   await c.start();
   return c;
 }

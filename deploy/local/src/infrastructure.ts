@@ -158,15 +158,20 @@ export function registrySpec(opts: {
   };
 }
 
-export function mongoSpec(opts: { installed: Installed; dataDir: string; ports: StackPorts }): ProcessSpec {
+/** FerretDB on PostgreSQL (see docs/local-stack.md for why not its SQLite backend). */
+export function mongoSpec(opts: {
+  installed: Pick<Installed, 'ferretdb'>;
+  dataDir: string;
+  ports: StackPorts;
+}): ProcessSpec {
   const dir = join(opts.dataDir, 'ferretdb');
-  mkdirSync(join(dir, 'data'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
   return {
     name: 'ferretdb',
     command: opts.installed.ferretdb,
     args: [
-      '--handler=sqlite',
-      `--sqlite-url=file:${join(dir, 'data')}/`,
+      '--handler=postgresql',
+      `--postgresql-url=postgres://longhaul@127.0.0.1:${opts.ports.postgres}/postgres`,
       `--state-dir=${dir}`,
       `--listen-addr=127.0.0.1:${opts.ports.mongo}`,
       '--debug-addr=-',

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLogged } from './exec';
+import { installPostgres } from './postgres';
 import { VERSIONS } from './versions';
 
 /**
@@ -14,9 +15,16 @@ export interface Installed {
   readonly kafkaLibs: string;
   readonly registryJar: string;
   readonly ferretdb: string;
+  /** PostgreSQL's bin/, lib/ and share/ (FerretDB's storage). */
+  readonly postgres: string;
 }
 
-async function once(target: string, say: (m: string) => void, what: string, build: (tmp: string) => Promise<void>) {
+export async function once(
+  target: string,
+  say: (m: string) => void,
+  what: string,
+  build: (tmp: string) => Promise<void>,
+) {
   if (existsSync(target)) return;
   say(`installing ${what} (first run only) into ${target}`);
   const tmp = `${target}.tmp-${process.pid}`;
@@ -115,10 +123,11 @@ function chmodRecursive(dir: string): void {
 }
 
 export async function installAll(cacheDir: string, say: (m: string) => void): Promise<Installed> {
-  const [kafkaLibs, registryJar, ferretdb] = await Promise.all([
+  const [kafkaLibs, registryJar, ferretdb, postgres] = await Promise.all([
     installKafka(cacheDir, say),
     installRegistry(cacheDir, say),
     installFerretDb(cacheDir, say),
+    installPostgres(cacheDir, say),
   ]);
-  return { kafkaLibs, registryJar, ferretdb };
+  return { kafkaLibs, registryJar, ferretdb, postgres };
 }

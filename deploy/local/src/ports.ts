@@ -9,6 +9,8 @@ export interface StackPorts {
   /** Quarkus' management interface (health, metrics) of the registry; it cannot be switched off. */
   readonly registryManagement: number;
   readonly mongo: number;
+  /** PostgreSQL, FerretDB's storage. */
+  readonly postgres: number;
   /** Ops (health and metrics) ports: projector base+2, notifier base+3, processor i base+11+i. */
   readonly opsBase: number;
 }
@@ -23,6 +25,7 @@ const DEFAULTS: Record<Profile, StackPorts> = {
     registry: 8081,
     registryManagement: 8082,
     mongo: 27017,
+    postgres: 27432,
     opsBase: 9100,
   },
   test: {
@@ -32,6 +35,7 @@ const DEFAULTS: Record<Profile, StackPorts> = {
     registry: 18081,
     registryManagement: 18082,
     mongo: 37017,
+    postgres: 37432,
     opsBase: 19100,
   },
   bench: {
@@ -41,6 +45,7 @@ const DEFAULTS: Record<Profile, StackPorts> = {
     registry: 28081,
     registryManagement: 28082,
     mongo: 47017,
+    postgres: 47432,
     opsBase: 29100,
   },
 };
@@ -52,6 +57,7 @@ const VARIABLES: Record<keyof StackPorts, string> = {
   registry: 'LONGHAUL_REGISTRY_PORT',
   registryManagement: 'LONGHAUL_REGISTRY_MANAGEMENT_PORT',
   mongo: 'LONGHAUL_MONGO_PORT',
+  postgres: 'LONGHAUL_POSTGRES_PORT',
   opsBase: 'LONGHAUL_OPS_BASE_PORT',
 };
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { endpointsFor, kafkaSpec, mongoSpec, registrySpec, type Endpoints } from './infrastructure';
+import { postgresRuntime, postgresSpec } from './postgres';
 import { installAll } from './install';
 import { findJava } from './java';
 import type { Layout } from './layout';
@@ -28,7 +29,7 @@ export async function startInfrastructure(layout: Layout, ports: StackPorts, out
   const pidFile = join(layout.dataDir, 'pids.json');
   const leftovers = killLeftovers(pidFile, [layout.root, layout.cacheDir, layout.dataDir]);
   if (leftovers > 0) out.say(`ended ${leftovers} process(es) left by an earlier run`);
-  await checkPorts(ports, ['kafka', 'kafkaController', 'registry', 'registryManagement', 'mongo']);
+  await checkPorts(ports, ['kafka', 'kafkaController', 'registry', 'registryManagement', 'mongo', 'postgres']);
 
   const java = findJava(VERSIONS.minJava, process.env);
   const installed = await installAll(layout.cacheDir, (m) => out.say(m));
@@ -37,7 +38,11 @@ export async function startInfrastructure(layout: Layout, ports: StackPorts, out
   try {
     await Promise.all([
       supervisor.start(kafkaSpec(base)),
-      supervisor.start(mongoSpec(base)),
+      (async () => {
+        const runtime = postgresRuntime(installed.postgres, join(layout.root, '.longhaul'));
+        await supervisor.start(postgresSpec({ runtime, dataDir: layout.dataDir, port: ports.postgres }));
+        await supervisor.start(mongoSpec(base));
+      })(),
       supervisor.start(registrySpec(base)),
     ]);
   } catch (err) {

