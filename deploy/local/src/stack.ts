@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpointsFor, kafkaSpec, mongoSpec, registrySpec, type Endpoints } from './infrastructure';
 import { postgresRuntime, postgresSpec } from './postgres';
@@ -27,7 +28,9 @@ export async function checkPorts(ports: StackPorts, include: (keyof StackPorts)[
 export async function startInfrastructure(layout: Layout, ports: StackPorts, out: Output): Promise<Stack> {
   mkdirSync(layout.dataDir, { recursive: true });
   const pidFile = join(layout.dataDir, 'pids.json');
-  const leftovers = killLeftovers(pidFile, [layout.root, layout.cacheDir, layout.dataDir]);
+  // PostgreSQL may run from the temp folder (see postgres.ts), hence the last marker.
+  const markers = [layout.root, layout.cacheDir, layout.dataDir, join(tmpdir(), 'longhaul-')];
+  const leftovers = killLeftovers(pidFile, markers);
   if (leftovers > 0) out.say(`ended ${leftovers} process(es) left by an earlier run`);
   await checkPorts(ports, ['kafka', 'kafkaController', 'registry', 'registryManagement', 'mongo', 'postgres']);
 
