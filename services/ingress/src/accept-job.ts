@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId } from './ids';
 import type { EventCodec, JobRequested } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
 import type { AcceptanceRecord, AcceptanceStore } from './acceptance-store';
@@ -39,7 +39,7 @@ const isDuplicateKey = (err: unknown) => (err as { code?: unknown }).code === 11
  */
 export async function acceptJob(deps: AcceptDeps, input: AcceptInput): Promise<StoredResponse> {
   const { tenant, idempotency } = input;
-  let jobId = ulid();
+  let jobId = newId();
   if (idempotency) {
     const claim = await storeCall(() =>
       deps.idempotency.claim(tenant, idempotency.key, idempotency.fingerprint, jobId),
@@ -90,7 +90,7 @@ async function writeAcceptance(
     rejectedAt: null,
     cancelRequestedAt: null,
     request: {
-      eventId: ulid(),
+      eventId: newId(),
       payload: submission.payload,
       maxAttempts: submission.options.maxAttempts,
       timeoutMs: submission.options.timeoutMs,

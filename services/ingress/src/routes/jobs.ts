@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { stringify } from 'safe-stable-stringify';
-import { ulid } from 'ulid';
+import { newId } from '../ids';
 import type { EventCodec } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
 import { acceptJob, storeCall, type AcceptDeps } from '../accept-job';
@@ -133,7 +133,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router<ApiState> {
     try {
       await deps.publish(
         await deps.codec.encode({
-          eventId: ulid(),
+          eventId: newId(),
           eventType: 'JobCancelRequested',
           jobId: id,
           tenant,
