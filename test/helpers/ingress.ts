@@ -1,8 +1,8 @@
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { OpenApiChecker } from './openapi';
 import { freePort } from './ports';
 import { serviceEnv, startService, type ServiceProcess } from './service-process';
-import { testStack, uniqueName } from './stack';
+import { dropTestDatabase, testStack, uniqueName } from './stack';
 import { waitFor } from './wait';
 
 export interface ApiResponse<T = unknown> {
@@ -17,6 +17,8 @@ export interface IngressUnderTest {
   readonly url: string;
   readonly prefix: string;
   readonly database: string;
+  /** The ingress's own database, for checking what it stored. */
+  readonly db: Db;
   readonly process: ServiceProcess;
   /** Every response is checked against the served OpenAPI document; what did not match. */
   readonly violations: string[];
@@ -46,11 +48,14 @@ export async function startIngress(extra: NodeJS.ProcessEnv = {}): Promise<Ingre
     { timeoutMs: 60_000, intervalMs: 200 },
   );
   const openapi = await OpenApiChecker.load(url);
+  const mongoUrl = extra['LONGHAUL_MONGO_URL'] ?? testStack().mongoUrl;
+  const mongo = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5_000 });
   const violations: string[] = [];
   return {
     url,
     prefix,
     database,
+    db: mongo.db(database),
     process: proc,
     violations,
     openapi,
@@ -73,12 +78,8 @@ export async function startIngress(extra: NodeJS.ProcessEnv = {}): Promise<Ingre
     },
     async stop() {
       if (proc.child.exitCode === null) await proc.terminate();
-      const client = new MongoClient(testStack().mongoUrl);
-      await client
-        .db(database)
-        .dropDatabase()
-        .catch(() => undefined);
-      await client.close();
+      await mongo.close();
+      await dropTestDatabase(database, mongoUrl);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
 
 /** Where the stack that `npm test` started is; a clear failure when run some other way. */
 export interface TestStack {
@@ -31,4 +32,16 @@ export function testStack(): TestStack {
 /** A name no other test (or earlier run) uses: topics, groups, databases, subjects. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Drop a database a test made (best effort: the test's result does not depend on it). */
+export async function dropTestDatabase(name: string, url = testStack().mongoUrl): Promise<void> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await client.db(name).dropDatabase();
+  } catch {
+    // already gone, or the server is down: nothing to clean
+  } finally {
+    await client.close();
+  }
 }

@@ -1,4 +1,3 @@
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEventCodec,
@@ -18,18 +17,12 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 describe('the job API (ingress against the real stack)', () => {
   let api: IngressUnderTest;
-  let mongo: MongoClient;
-
   beforeAll(async () => {
     api = await startIngress();
-    mongo = new MongoClient(testStack().mongoUrl);
   }, 90_000);
-  afterAll(async () => {
-    await api?.stop();
-    await mongo?.close();
-  });
+  afterAll(() => api?.stop());
 
-  const db = () => mongo.db(api.database);
+  const db = () => api.db;
   const submit = (body: unknown, key: string = acme, headers: Record<string, string> = {}) =>
     api.call('POST', '/v1/jobs', { key, body, headers });
 

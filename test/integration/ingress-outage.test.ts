@@ -1,5 +1,4 @@
 import { dirname, join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKafkaComponent, startMongoComponent, type Component } from '@longhaul/local-stack';
 import { startIngress, type IngressUnderTest } from '../helpers/ingress';
@@ -60,9 +59,7 @@ describe('ingress during outages', () => {
       expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
       expect((await api.call('GET', `/v1/jobs/${accepted[0]}`, { key })).status).toBe(200);
       // Every request answered 503 is rejected for good: neither the relay nor a processor runs it.
-      const mongo = new MongoClient(testStack().mongoUrl);
-      cleanup.push(() => mongo.close());
-      const acceptances = mongo.db(api.database).collection('acceptances');
+      const acceptances = api.db.collection('acceptances');
       const rejected = await acceptances.find({ state: 'rejected' }).toArray();
       expect(rejected).toHaveLength(5);
 
@@ -88,7 +85,7 @@ describe('ingress during outages', () => {
       );
       await waitFor(
         'the outbox to empty',
-        async () => (await mongo.db(api.database).collection('acceptance_outbox').countDocuments()) === 0,
+        async () => (await api.db.collection('acceptance_outbox').countDocuments()) === 0,
         { timeoutMs: 5_000, intervalMs: 100 },
       );
     },

@@ -1,8 +1,7 @@
-import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports';
 import { serviceEnv, startService, type ServiceProcess } from '../helpers/service-process';
-import { testStack, uniqueName } from '../helpers/stack';
+import { dropTestDatabase, uniqueName } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 const SERVICES = ['ingress', 'processor', 'projector', 'notifier'] as const;
@@ -22,12 +21,7 @@ describe.each(SERVICES)('the %s service', (name) => {
 
   afterAll(async () => {
     if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
-    const client = new MongoClient(testStack().mongoUrl);
-    await client
-      .db(database)
-      .dropDatabase()
-      .catch(() => undefined);
-    await client.close();
+    await dropTestDatabase(database);
   });
 
   it('starts, reports ready, serves metrics, and exits 0 on SIGTERM within its grace period', async () => {

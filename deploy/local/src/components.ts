@@ -35,17 +35,22 @@ function freePort(): Promise<number> {
   });
 }
 
-function component(dataDir: string, endpoint: string, spec: () => ProcessSpec): Component {
+/** Processes started in order and stopped in reverse, under a supervisor of their own. */
+function component(dataDir: string, endpoint: string, specs: () => ProcessSpec[]): Component {
   const supervisor = new Supervisor(
     join(dataDir, 'logs'),
     createOutput({ console: false, width: 8, color: false }),
     () => {},
   );
-  const name = spec().name;
+  let names: string[] = [];
   return {
     endpoint,
-    start: () => supervisor.start(spec()),
-    stop: () => supervisor.stop([name]),
+    async start() {
+      const list = specs();
+      names = list.map((spec) => spec.name);
+      for (const spec of list) await supervisor.start(spec);
+    },
+    stop: () => supervisor.stop([...names].reverse()),
   };
 }
 
@@ -56,9 +61,9 @@ export async function startKafkaComponent(dataDir: string, cacheDir: string): Pr
   const kafkaLibs = await installKafka(cacheDir, () => {});
   const ports = { kafka: await freePort(), kafkaController: await freePort() } as StackPorts;
   const installed = { kafkaLibs, registryJar: '', ferretdb: '', postgres: '' };
-  const c = component(dataDir, `127.0.0.1:${ports.kafka}`, () =>
+  const c = component(dataDir, `127.0.0.1:${ports.kafka}`, () => [
     kafkaSpec({ installed, java: java.bin, javaMajor: java.major, dataDir, ports }),
-  );
+  ]);
   await c.start();
   return c;
 }
@@ -73,19 +78,10 @@ export async function startMongoComponent(
   const ferretdb = await installFerretDb(cacheDir, () => {});
   const runtime = postgresRuntime(await installPostgres(cacheDir, () => {}), runtimeParent);
   const ports = { mongo: await freePort(), postgres: await freePort() } as StackPorts;
-  const supervisor = new Supervisor(
-    join(dataDir, 'logs'),
-    createOutput({ console: false, width: 8, color: false }),
-    () => {},
-  );
-  const c: Component = {
-    endpoint: `mongodb://127.0.0.1:${ports.mongo}`,
-    async start() {
-      await supervisor.start(postgresSpec({ runtime, dataDir, port: ports.postgres }));
-      await supervisor.start(mongoSpec({ installed: { ferretdb }, dataDir, ports }));
-    },
-    stop: () => supervisor.stop(['ferretdb', 'postgres']),
-  };
+  const c = component(dataDir, `mongodb://127.0.0.1:${ports.mongo}`, () => [
+    postgresSpec({ runtime, dataDir, port: ports.postgres }),
+    mongoSpec({ installed: { ferretdb }, dataDir, ports }),
+  ]);
   await c.start();
   return c;
 }

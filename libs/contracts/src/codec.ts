@@ -1,5 +1,5 @@
 import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { topicNames } from '@longhaul/kafka';
+import { topicNames, type OutgoingMessage } from '@longhaul/kafka';
 import type { EventsByType, LonghaulEvent } from './events';
 import { eventTypes, fullName, schemas, type EventType } from './schemas';
 
@@ -25,13 +25,8 @@ export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
 }
 
-export interface EncodedEvent {
-  readonly topic: string;
-  /** The job id: one job's messages share a partition, so they stay in order. */
-  readonly key: string;
-  readonly value: Buffer;
-  readonly headers: Record<string, string>;
-}
+/** An event ready for the publisher; its key is the job id, so one job's events stay in order. */
+export type EncodedEvent = OutgoingMessage;
 
 export interface EventCodec {
   topicOf(type: EventType): string;

@@ -31,7 +31,11 @@ export function createPublisher(
   const batches = createGroupCommit<OutgoingMessage, void>(
     async (messages) => {
       const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+      for (const m of messages) {
+        const list = byTopic.get(m.topic);
+        if (list) list.push(m);
+        else byTopic.set(m.topic, [m]);
+      }
       await producer.sendBatch({
         acks: -1,
         timeout: opts.timeoutMs,

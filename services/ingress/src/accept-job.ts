@@ -6,6 +6,7 @@ import type { IdempotencyStore, StoredResponse } from './idempotency-store';
 import { jobPath } from './job-view';
 import type { IngressMetrics } from './metrics';
 import { HttpProblem } from './problem';
+import { isDuplicateKey, storeCall } from './store-call';
 import type { Publish } from '@longhaul/kafka';
 import type { SecretBox } from './secrets';
 import type { Submission } from './submission';
@@ -28,8 +29,6 @@ export interface AcceptInput {
   readonly idempotency: { key: string; fingerprint: string } | null;
   readonly traceHeaders: Record<string, string>;
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: unknown }).code === 11000;
 
 /**
  * Accept a job: claim the idempotency key (if any), write the acceptance record, produce
@@ -184,17 +183,4 @@ function accepted(deps: AcceptDeps, record: AcceptanceRecord): StoredResponse {
 
 function unavailable(deps: AcceptDeps, detail: string): HttpProblem {
   return new HttpProblem('unavailable', detail, { headers: { 'Retry-After': String(deps.retryAfterSeconds) } });
-}
-
-/** A MongoDB call whose failure means "try again later", not "your request was wrong". */
-export async function storeCall<T>(op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (err) {
-    if (isDuplicateKey(err)) throw err;
-    throw new HttpProblem('unavailable', 'the job store is unavailable; retry', {
-      headers: { 'Retry-After': '2' },
-      cause: err,
-    });
-  }
 }

@@ -1,5 +1,6 @@
 import { createGroupCommit } from '@longhaul/batching';
 import { collections, type Collection, type Db } from '@longhaul/mongo';
+import { isDuplicateKey } from './store-call';
 
 /**
  * Acceptance records and their outbox: the promise behind every `202`.
@@ -57,17 +58,13 @@ export interface AcceptanceStore {
   flush(): Promise<void>;
   /** Give up on it (answered 503); false when the relay claimed it first and will publish. */
   reject(id: string): Promise<boolean>;
-  /** Set the cancel flag once; the record after, or null when not this tenant's. */
-  requestCancel(id: string, tenant: string, at: Date): Promise<AcceptanceRecord | null>;
+  /** Set the cancel flag once (on a record already read); the record after, or null when rejected. */
+  requestCancel(record: AcceptanceRecord, at: Date): Promise<AcceptanceRecord | null>;
   /** Claim the oldest entry older than `olderThan` whose record is accepted, for republication. */
   claimStranded(olderThan: Date, leaseMs: number): Promise<AcceptanceRecord | null>;
 }
 
 const PUBLISHED_FLUSH_MS = 500;
-
-const isDuplicateKey = (err: unknown): boolean =>
-  (err as { code?: unknown }).code === 11000 ||
-  ((err as { writeErrors?: { code?: unknown }[] }).writeErrors ?? []).some((e) => e.code === 11000);
 
 export function createAcceptanceStore(db: Db): AcceptanceStore {
   const records: Collection<AcceptanceRecord> = db.collection<AcceptanceRecord>(collections.acceptances);
@@ -160,11 +157,10 @@ export function createAcceptanceStore(db: Db): AcceptanceStore {
       await records.updateOne({ _id: id }, { $set: { state: 'rejected', rejectedAt: new Date() } });
       return true;
     },
-    async requestCancel(id, tenant, at) {
-      const record = await find(id, tenant);
-      if (!record || record.state === 'rejected') return null;
+    async requestCancel(record, at) {
+      if (record.state === 'rejected') return null;
       if (record.cancelRequestedAt !== null) return record;
-      await records.updateOne({ _id: id }, { $set: { cancelRequestedAt: at } });
+      await records.updateOne({ _id: record._id }, { $set: { cancelRequestedAt: at } });
       return { ...record, cancelRequestedAt: at };
     },
     async claimStranded(olderThan, leaseMs) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { collections, type Collection, type Db } from '@longhaul/mongo';
+import { isDuplicateKey } from './store-call';
 
 /**
  * Idempotency-Key records (draft-ietf-httpapi-idempotency-key-header), one per tenant and key.
@@ -36,8 +37,6 @@ export interface IdempotencyStore {
   release(tenant: string, key: string): Promise<void>;
   purgeExpired(): Promise<number>;
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: unknown }).code === 11000;
 
 export async function createIdempotencyStore(
   db: Db,

@@ -1,7 +1,7 @@
 import { jobStatuses, type JobDocument, type JobStatus } from '@longhaul/contracts';
 import { collections, type Db, type Filter } from '@longhaul/mongo';
 import type { AcceptanceRecord, AcceptanceStore } from './acceptance-store';
-import { storeCall } from './accept-job';
+import { storeCall } from './store-call';
 import { viewFromAcceptance, viewFromDocument, type JobView } from './job-view';
 import { HttpProblem } from './problem';
 

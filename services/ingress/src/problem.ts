@@ -21,8 +21,6 @@ export const problemTypes = {
   forbidden: { type: '/problems/forbidden', title: 'Forbidden', status: 403 },
   notFound: { type: '/problems/not-found', title: 'Not Found', status: 404 },
   methodNotAllowed: { type: '/problems/method-not-allowed', title: 'Method Not Allowed', status: 405 },
-  notAcceptable: { type: '/problems/not-acceptable', title: 'Not Acceptable', status: 406 },
-  conflict: { type: '/problems/conflict', title: 'Conflict', status: 409 },
   requestInFlight: { type: '/problems/idempotent-request-in-flight', title: 'Request In Flight', status: 409 },
   alreadyFinished: { type: '/problems/job-finished', title: 'Job Already Finished', status: 409 },
   tooLarge: { type: '/problems/body-too-large', title: 'Content Too Large', status: 413 },

@@ -5,7 +5,8 @@ import { stringify } from 'safe-stable-stringify';
 import { newId } from '../ids';
 import type { EventCodec } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
-import { acceptJob, storeCall, type AcceptDeps } from '../accept-job';
+import { acceptJob, type AcceptDeps } from '../accept-job';
+import { storeCall } from '../store-call';
 import type { AcceptanceStore } from '../acceptance-store';
 import { readJsonBody } from '../body';
 import { parseListQuery, type JobReads } from '../job-reads';
@@ -128,7 +129,8 @@ export function jobRoutes(deps: JobRoutesDeps): Router<ApiState> {
     }
     // The durable flag first (a processor reads it when it takes or renews a lease), then the
     // broadcast, which only makes the abort fast: its failure does not undo the cancel.
-    const record = await storeCall(() => deps.acceptances.requestCancel(id, tenant, new Date()));
+    const record =
+      found.acceptance && (await storeCall(() => deps.acceptances.requestCancel(found.acceptance!, new Date())));
     if (!record) throw notFound(id);
     try {
       await deps.publish(
