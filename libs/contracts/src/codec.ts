@@ -15,6 +15,7 @@ const routes: Record<EventType, keyof ReturnType<typeof topicNames>> = {
   JobCancelRequested: 'control',
   JobCancelled: 'events',
   JobDeadLettered: 'events',
+  DeadLetter: 'deadLetters',
 };
 
 /** The header that names the event type, so a consumer can route without decoding. */
@@ -48,12 +49,20 @@ export function createEventCodec(registry: SchemaRegistry, topicPrefix: string):
   async function idOf(type: EventType): Promise<number> {
     const known = ids.get(type);
     if (known !== undefined) return known;
-    const { id } = await registry.register(
-      { type: SchemaType.AVRO, schema: JSON.stringify(schemas[type]) },
-      { subject: subjectOf(type) },
-    );
-    ids.set(type, id);
-    return id;
+    for (let tries = 1; ; tries++) {
+      try {
+        const { id } = await registry.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(schemas[type]) },
+          { subject: subjectOf(type) },
+        );
+        ids.set(type, id);
+        return id;
+      } catch (err) {
+        // Two services registering a new subject at once both try to set its compatibility
+        // rule; the registry refuses the second with 409. The rule exists then: try again.
+        if ((err as { status?: unknown }).status !== 409 || tries >= 3) throw err;
+      }
+    }
   }
 
   return {

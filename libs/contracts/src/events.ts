@@ -72,6 +72,20 @@ export interface JobDeadLettered extends EventEnvelope<'JobDeadLettered'> {
   deadLetterTopic: string;
 }
 
+export interface AttemptError {
+  attempt: number;
+  epoch: number;
+  time: number;
+  error: JobError;
+}
+
+export interface DeadLetter extends EventEnvelope<'DeadLetter'> {
+  reason: string;
+  errors: AttemptError[];
+  request: { payload: string; maxAttempts: number; timeoutMs: number } | null;
+  source: { topic: string; partition: number; offset: string; value: Buffer | null } | null;
+}
+
 export interface EventsByType {
   JobRequested: JobRequested;
   JobStarted: JobStarted;
@@ -83,6 +97,7 @@ export interface EventsByType {
   JobCancelRequested: JobCancelRequested;
   JobCancelled: JobCancelled;
   JobDeadLettered: JobDeadLettered;
+  DeadLetter: DeadLetter;
 }
 
 /** Any Longhaul event; `eventType` tells which. */

@@ -107,6 +107,22 @@ export const goldenEvents: { [T in keyof EventsByType]: EventsByType[T] } = {
     epoch: 1,
     sequence: 5,
     error: { ...error, retriable: false },
-    deadLetterTopic: 'longhaul.jobs.deadletter',
+    deadLetterTopic: 'longhaul.jobs.dead-letters',
+  },
+  DeadLetter: {
+    ...envelope,
+    eventId: 'e-dead-letter',
+    eventType: 'DeadLetter',
+    attempt: 3,
+    epoch: 3,
+    sequence: 6,
+    reason: 'no attempts left (3 of 3)',
+    errors: [
+      { attempt: 1, epoch: 1, time: 1_764_000_001_000, error },
+      { attempt: 2, epoch: 2, time: 1_764_000_003_000, error },
+      { attempt: 3, epoch: 3, time: 1_764_000_007_000, error },
+    ],
+    request: { payload: '{"steps":5,"stepMs":1000}', maxAttempts: 3, timeoutMs: 7_200_000 },
+    source: null,
   },
 };

@@ -114,6 +114,68 @@ export const schemas = {
     { name: 'error', type: jobError },
     { name: 'deadLetterTopic', type: 'string' },
   ]),
+  DeadLetter: event(
+    'DeadLetter',
+    'A request that will not run again: its job failed for good, or the message could not be used at all (poison). ' +
+      'On the dead-letter topic, with what a redrive needs. For a poison message, tenant and jobType are empty ' +
+      'when they could not be read, and jobId is the message key (or empty).',
+    [
+      { name: 'reason', type: 'string', doc: 'Why it is here, for an operator.' },
+      {
+        name: 'errors',
+        type: {
+          type: 'array',
+          items: {
+            type: 'record',
+            name: 'AttemptError',
+            fields: [
+              { name: 'attempt', type: 'int' },
+              { name: 'epoch', type: 'int' },
+              { name: 'time', type: millis },
+              { name: 'error', type: jobError },
+            ],
+          },
+        },
+        default: [],
+        doc: "Every attempt's error, oldest first.",
+      },
+      {
+        name: 'request',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'DeadLetterRequest',
+            doc: 'The request as it was accepted; webhook secrets stay in the acceptance record.',
+            fields: [
+              { name: 'payload', type: 'string' },
+              { name: 'maxAttempts', type: 'int' },
+              { name: 'timeoutMs', type: 'long' },
+            ],
+          },
+        ],
+        default: null,
+      },
+      {
+        name: 'source',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'PoisonSource',
+            doc: 'Where an unusable message was read, and its bytes, so nothing is lost.',
+            fields: [
+              { name: 'topic', type: 'string' },
+              { name: 'partition', type: 'int' },
+              { name: 'offset', type: 'string' },
+              { name: 'value', type: ['null', 'bytes'], default: null },
+            ],
+          },
+        ],
+        default: null,
+      },
+    ],
+  ),
 } as const satisfies Record<string, RecordSchema>;
 
 export type EventType = keyof typeof schemas;

@@ -9,7 +9,7 @@ export interface RetryPolicy {
   readonly initialBackoffMs: number;
   readonly multiplier: number;
   readonly maxBackoffMs: number;
-  /** 0..1: each backoff is drawn from [backoff × (1 − jitter), backoff]. */
+  /** 0..1: each backoff is drawn from [backoff × (1 − jitter), backoff]; 1 is "full jitter", the spread that best keeps retries of many jobs apart. */
   readonly jitter: number;
 }
 
@@ -33,7 +33,7 @@ const standardRetry: RetryPolicy = {
   initialBackoffMs: 1_000,
   multiplier: 2,
   maxBackoffMs: 5 * MINUTE,
-  jitter: 0.2,
+  jitter: 1,
 };
 
 const int = (minimum: number, maximum: number, description: string) => ({
@@ -86,7 +86,7 @@ export const builtInJobTypes: readonly JobTypeDefinition[] = [
       additionalProperties: false,
     },
     defaultTimeoutMs: 10 * MINUTE,
-    retry: { maxAttempts: 5, initialBackoffMs: 200, multiplier: 2, maxBackoffMs: 30_000, jitter: 0.2 },
+    retry: { maxAttempts: 5, initialBackoffMs: 200, multiplier: 2, maxBackoffMs: 30_000, jitter: 1 },
     limits: { maxAttempts: 51, minTimeoutMs: 1_000, maxTimeoutMs: HOUR },
   },
   {
@@ -98,7 +98,7 @@ export const builtInJobTypes: readonly JobTypeDefinition[] = [
       additionalProperties: false,
     },
     defaultTimeoutMs: 10 * MINUTE,
-    retry: { maxAttempts: 3, initialBackoffMs: 200, multiplier: 2, maxBackoffMs: 30_000, jitter: 0.2 },
+    retry: { maxAttempts: 3, initialBackoffMs: 200, multiplier: 2, maxBackoffMs: 30_000, jitter: 1 },
     limits: { maxAttempts: 10, minTimeoutMs: 1_000, maxTimeoutMs: HOUR },
   },
   {

@@ -8,3 +8,12 @@ export {
   type JobOptions,
   type JobTypeCatalog,
 } from './registry';
+export {
+  AbortRunError,
+  NonRetryableError,
+  abortableDelay,
+  type AbortCause,
+  type JobContext,
+  type JobHandler,
+  type JobLogger,
+} from './handler';

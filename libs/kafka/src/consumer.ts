@@ -9,6 +9,15 @@ export interface ConsumerRunnerOptions {
   readonly eachBatch: (payload: EachBatchPayload) => Promise<void>;
   readonly fromBeginning?: boolean;
   readonly config?: Omit<ConsumerConfig, 'groupId'>;
+  /**
+   * Commit resolved offsets automatically (the default). Off, resolveOffset only moves the fetch
+   * position and the owner commits with `consumer.commitOffsets` (work that outlives a batch).
+   */
+  readonly autoCommit?: boolean;
+  /** A rebalance is starting (this member's partitions are about to be revoked). */
+  readonly onRebalancing?: () => void;
+  /** Joined with a (new) assignment. */
+  readonly onJoin?: (assignment: Record<string, number[]>) => void;
   /** Called when kafkajs gives up on the consumer (a crash it will not restart from). */
   readonly onFatal: (err: Error) => void;
 }
@@ -40,9 +49,11 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     joined = true;
     assignment = e.payload.memberAssignment;
     opts.logger.info({ groupId: opts.groupId, assignment }, 'joined consumer group');
+    opts.onJoin?.(assignment);
   });
   consumer.on(consumer.events.REBALANCING, () => {
     joined = false;
+    opts.onRebalancing?.();
   });
   consumer.on(consumer.events.STOP, () => {
     joined = false;
@@ -66,7 +77,11 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
       }
       // Offsets are resolved by the handler, message by message: a batch cut short by a
       // rebalance or shutdown must not commit what it did not finish.
-      await consumer.run({ eachBatchAutoResolve: false, eachBatch: opts.eachBatch });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        autoCommit: opts.autoCommit ?? true,
+        eachBatch: opts.eachBatch,
+      });
     },
     async stop() {
       stopped = true;

@@ -14,6 +14,10 @@ export function topicNames(prefix: string) {
     events: `${prefix}jobs.events`,
     state: `${prefix}jobs.state`,
     control: `${prefix}jobs.control`,
+    /** Requests whose next attempt is due later (processor-internal; copies of JobRequested). */
+    retry: `${prefix}jobs.retry`,
+    /** Requests that will not run again, with every attempt's error: ready to redrive. */
+    deadLetters: `${prefix}jobs.dead-letters`,
   } as const;
 }
 
@@ -29,7 +33,7 @@ export interface TopicSettings {
 /** Cancel requests are few and broadcast to every processor; a handful of partitions is plenty. */
 const CONTROL_PARTITIONS = 3;
 
-/** Every topic with its partition count; later issues add retry, control and dead-letter topics. */
+/** Every topic with its partition count. */
 export function topicSpecs(settings: TopicSettings): Record<keyof ReturnType<typeof topicNames>, TopicSpec> {
   const names = topicNames(settings.topicPrefix);
   const common = {
@@ -42,6 +46,8 @@ export function topicSpecs(settings: TopicSettings): Record<keyof ReturnType<typ
     events: { topic: names.events, numPartitions: settings.eventsPartitions, ...common },
     state: { topic: names.state, numPartitions: settings.eventsPartitions, ...common },
     control: { topic: names.control, numPartitions: CONTROL_PARTITIONS, ...common },
+    retry: { topic: names.retry, numPartitions: settings.requestedPartitions, ...common },
+    deadLetters: { topic: names.deadLetters, numPartitions: CONTROL_PARTITIONS, ...common },
   };
 }
 

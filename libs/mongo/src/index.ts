@@ -56,4 +56,6 @@ export const collections = {
   idempotencyKeys: 'idempotency_keys',
   /** projector: the job read model, one document per job. */
   jobs: 'jobs',
+  /** processor: one per job it has seen — lease, attempt, epoch, checkpoint, owed events. */
+  jobRuns: 'job_runs',
 } as const;

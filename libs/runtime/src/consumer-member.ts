@@ -1,4 +1,10 @@
-import { createConsumerRunner, type ConsumerRunner, type EachBatchPayload, type Kafka } from '@longhaul/kafka';
+import {
+  createConsumerRunner,
+  type ConsumerRunner,
+  type ConsumerRunnerOptions,
+  type EachBatchPayload,
+  type Kafka,
+} from '@longhaul/kafka';
 import type { ServiceContext } from './run-service';
 
 /**
@@ -12,25 +18,28 @@ export async function startConsumerMember(
     groupId: string;
     topics: readonly string[];
     eachBatch: (payload: EachBatchPayload) => Promise<void>;
-  },
+    /** Names its readiness check and shutdown step; a service with several consumers names each. */
+    name?: string;
+    /** Called with the runner before it starts consuming (an owner that pauses and commits needs it). */
+    beforeStart?: (runner: ConsumerRunner) => void;
+  } & Pick<ConsumerRunnerOptions, 'autoCommit' | 'config' | 'fromBeginning' | 'onJoin' | 'onRebalancing'>,
   ctx: ServiceContext,
 ): Promise<ConsumerRunner> {
   const runner = createConsumerRunner({
-    kafka: opts.kafka,
-    groupId: opts.groupId,
-    topics: opts.topics,
-    logger: ctx.logger.child({ component: 'consumer' }),
-    eachBatch: opts.eachBatch,
+    ...opts,
+    logger: ctx.logger.child({ component: opts.name ?? 'consumer' }),
     onFatal: (err) => {
       ctx.logger.fatal({ err }, 'consumer stopped for good');
       void ctx.lifecycle.shutdown('consumer crashed', 1);
     },
   });
-  ctx.readiness.add('consumer-group', () => ({
+  const name = opts.name ?? 'consumer';
+  ctx.readiness.add(`${name}-group`, () => ({
     ok: runner.isReady(),
     detail: runner.isReady() ? `member of ${opts.groupId}` : `not a member of ${opts.groupId}`,
   }));
-  ctx.lifecycle.onShutdown('drain', 'consumer', () => runner.stop());
+  ctx.lifecycle.onShutdown('drain', name, () => runner.stop());
+  opts.beforeStart?.(runner);
   await runner.start();
   return runner;
 }

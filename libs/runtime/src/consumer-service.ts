@@ -25,7 +25,7 @@ export function runConsumerService<C extends CommonConfig & { readonly opsPort: 
     shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,
     async start(config, ctx) {
       const ops = await startOpsServer({ host: config.bindHost, port: config.opsPort, handler: createOpsHandler(ctx) });
-      ctx.lifecycle.onShutdown('close', 'ops-server', () => closeServer(ops));
+      ctx.lifecycle.onShutdown('close', 'ops-server', () => closeServer(ops, { forceAfterMs: 1_000 }));
       const input = opts.input(topicSpecs(config));
       const infra = await connectInfrastructure(opts.name, config, [input], ctx);
       await startConsumerMember(

@@ -74,9 +74,12 @@ export function listen(server: Server, host: string, port: number): Promise<void
   });
 }
 
-export function closeServer(server: Server): Promise<void> {
+export function closeServer(server: Server, opts: { forceAfterMs?: number } = {}): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
+    // Probes and scrapes may hold keep-alive connections with a request in flight; past the
+    // grace they are cut, so a shutdown never waits on a load balancer's connection.
+    if (opts.forceAfterMs !== undefined) setTimeout(() => server.closeAllConnections(), opts.forceAfterMs).unref();
   });
 }

@@ -1,0 +1,232 @@
+import { PoisonMessageError, type EventCodec, type JobRequested } from '@longhaul/contracts';
+import type { JobTypeCatalog } from '@longhaul/job-types';
+import type { AcceptanceReader } from '../acceptances';
+import type { HandlerRegistry } from '../handlers';
+import { decide } from '../runs/decide';
+import { startRun, type LocalRun, type RunDeps, type RunEnd, type RunLease } from '../runs/job-run';
+import { cancelled, createEventFactory, DUE_AT_HEADER } from '../runs/outcomes';
+import { persist, publishOwed } from '../runs/owed-publisher';
+import type { RunRecord } from '../runs/run-store';
+import { deadLetterPoison, type PoisonDeps } from './poison';
+import { checkRequest } from './request-check';
+import type { Delivery } from './request-intake';
+import type { Slots } from './slots';
+
+export interface ProcessDeps extends RunDeps, PoisonDeps {
+  readonly codec: EventCodec;
+  readonly acceptances: AcceptanceReader;
+  readonly catalog: JobTypeCatalog;
+  readonly handlers: HandlerRegistry;
+  readonly slots: Slots;
+  /** This process's runs, by job id. */
+  readonly localRuns: Map<string, LocalRun>;
+  /** How often a request waiting on another process's run looks at it again. */
+  readonly watchEveryMs: number;
+}
+
+const TRACE_HEADERS = ['traceparent', 'tracestate'];
+
+function traceHeadersOf(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of TRACE_HEADERS) {
+    const v = headers?.[name];
+    if (Buffer.isBuffer(v) && v.length <= 512) out[name] = v.toString();
+  }
+  return out;
+}
+
+function dueAtOf(headers: Record<string, unknown> | undefined): number {
+  const v = headers?.[DUE_AT_HEADER];
+  const n = Buffer.isBuffer(v) ? Number(v.toString()) : NaN;
+  return Number.isFinite(n) ? n : 0;
+}
+
+/**
+ * What happens to one delivered request: decode and check it, wait until a retry copy is due,
+ * then decide from the job's record (see decide.ts) until the message is done — run, skipped,
+ * re-announced — or no longer this member's to handle. Holds a slot only while it needs one.
+ */
+export function createRequestProcessor(deps: ProcessDeps): (delivery: Delivery) => void {
+  return (delivery) => {
+    let holding = true;
+    const release = () => {
+      if (holding) {
+        holding = false;
+        deps.slots.release();
+      }
+    };
+    const ensureSlot = async () => {
+      if (!holding) {
+        await deps.slots.acquire();
+        holding = true;
+      }
+    };
+    processDelivery(deps, delivery, release, ensureSlot)
+      .catch((err: unknown) => deps.logger.error({ err, offset: delivery.offset }, 'handling a request failed'))
+      .finally(release);
+  };
+}
+
+async function processDelivery(
+  deps: ProcessDeps,
+  delivery: Delivery,
+  release: () => void,
+  ensureSlot: () => Promise<void>,
+): Promise<void> {
+  let request: JobRequested;
+  try {
+    const event = await deps.codec.decode(delivery.message);
+    const checked = checkRequest(event, delivery.message.key, deps.catalog, deps.handlers);
+    if (!checked.ok) {
+      if (await deadLetterPoison(deps, delivery, checked.reason, checked.request)) delivery.done();
+      return;
+    }
+    request = checked.request;
+  } catch (err) {
+    if (!(err instanceof PoisonMessageError)) throw err;
+    if (await deadLetterPoison(deps, delivery, err.message, null)) delivery.done();
+    return;
+  }
+
+  const dueAt = dueAtOf(delivery.message.headers);
+  if (dueAt > Date.now()) {
+    release();
+    if (!(await sleepUntil(dueAt, delivery))) return;
+  }
+  const job = { request, traceHeaders: traceHeadersOf(delivery.message.headers) };
+  const logger = deps.logger.child({ jobId: request.jobId });
+  const giveUp = () => deps.isStopping() || !delivery.isCurrent();
+  const onError = (err: unknown) => logger.warn({ err }, 'job store unavailable; retrying');
+
+  while (delivery.isCurrent()) {
+    let record: RunRecord | null = null;
+    let acceptance: Awaited<ReturnType<AcceptanceReader['get']>> = null;
+    const read = await persist(
+      async () => {
+        [record, acceptance] = await Promise.all([deps.store.get(request.jobId), deps.acceptances.get(request.jobId)]);
+      },
+      { giveUp, onError },
+    );
+    if (!read) return;
+    const decision = decide({
+      attempt: request.attempt,
+      record,
+      acceptance,
+      runningHere: deps.localRuns.has(request.jobId),
+      now: new Date(),
+    });
+
+    switch (decision.kind) {
+      case 'rejected':
+      case 'stale':
+        if (decision.kind === 'stale') logger.info({ why: decision.why }, 'skipping a stale request');
+        delivery.done();
+        return;
+      case 'finished':
+      case 'rescheduled': {
+        const sent = await persist(() => publishOwed(deps, decision.record.owed, job.traceHeaders), {
+          giveUp,
+          onError,
+        });
+        if (sent) delivery.done();
+        return;
+      }
+      case 'cancel': {
+        const from = decision.from;
+        const ended = await deps.store.endIdle(
+          {
+            jobId: request.jobId,
+            tenant: request.tenant,
+            type: request.jobType,
+            attempt: from?.attempt ?? request.attempt,
+          },
+          from,
+          (epoch) =>
+            cancelled(
+              createEventFactory({
+                jobId: request.jobId,
+                tenant: request.tenant,
+                jobType: request.jobType,
+                attempt: from?.attempt ?? request.attempt,
+                epoch,
+              }),
+              'cancelled by the client before it ran',
+            ),
+        );
+        if (ended) {
+          deps.metrics.jobsCancelled.inc({ type: request.jobType });
+          const sent = await persist(() => publishOwed(deps, ended.owed, job.traceHeaders), { giveUp, onError });
+          if (sent) delivery.done();
+          return;
+        }
+        continue; // lost a race: look again
+      }
+      case 'watch': {
+        release();
+        const wait = Math.min(deps.watchEveryMs, Math.max(50, decision.leaseUntil.getTime() - Date.now() + 50));
+        if (!(await sleepUntil(Date.now() + wait, delivery))) return;
+        continue;
+      }
+      case 'attach': {
+        release();
+        await deps.localRuns.get(request.jobId)?.ended;
+        continue;
+      }
+      case 'start':
+      case 'claim': {
+        await ensureSlot();
+        if (!delivery.isCurrent()) return;
+        const lease = await takeLease(deps, request, decision);
+        if (!lease) continue;
+        const end = await runHere(deps, job, lease);
+        if (end === 'finished') {
+          delivery.done();
+          return;
+        }
+        if (deps.isStopping()) return;
+        continue; // handed back: someone else has it now, or will after the lease expires
+      }
+    }
+  }
+}
+
+async function takeLease(
+  deps: ProcessDeps,
+  request: JobRequested,
+  decision: { kind: 'start' } | { kind: 'claim'; from: RunRecord; takeover: boolean },
+): Promise<RunLease | null> {
+  const { owner, leaseMs } = deps.settings;
+  if (decision.kind === 'start') {
+    const job = { jobId: request.jobId, tenant: request.tenant, type: request.jobType, attempt: request.attempt };
+    if (!(await deps.store.insertRunning(job, owner, leaseMs))) return null;
+    return { attempt: request.attempt, epoch: 1, checkpoint: null, errors: [] };
+  }
+  const { from } = decision;
+  const attempt = decision.takeover ? from.attempt : from.attempt + 1;
+  if (!(await deps.store.claim(from, attempt, owner, leaseMs))) return null;
+  if (decision.takeover) deps.metrics.takeovers.inc({ type: request.jobType });
+  return { attempt, epoch: from.epoch + 1, checkpoint: from.checkpoint, errors: from.errors };
+}
+
+async function runHere(
+  deps: ProcessDeps,
+  job: { request: JobRequested; traceHeaders: Record<string, string> },
+  lease: RunLease,
+): Promise<RunEnd> {
+  const run = startRun(deps, job, lease);
+  deps.localRuns.set(job.request.jobId, run);
+  try {
+    return await run.ended;
+  } finally {
+    if (deps.localRuns.get(job.request.jobId) === run) deps.localRuns.delete(job.request.jobId);
+  }
+}
+
+/** Sleep until `at`, checking every second that the delivery is still this member's; false if not. */
+async function sleepUntil(at: number, delivery: Delivery): Promise<boolean> {
+  while (Date.now() < at) {
+    if (!delivery.isCurrent()) return false;
+    await new Promise((r) => setTimeout(r, Math.min(1_000, at - Date.now())));
+  }
+  return delivery.isCurrent();
+}

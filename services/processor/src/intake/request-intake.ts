@@ -1,0 +1,174 @@
+import type { Consumer, EachBatchPayload, KafkaMessage } from '@longhaul/kafka';
+import type { Logger } from '@longhaul/runtime';
+import type { ProcessorMetrics } from '../metrics';
+import { PartitionLedger } from './ledger';
+import type { Slots } from './slots';
+
+/** One request message taken from a partition; `done()` lets its offset be committed. */
+export interface Delivery {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly message: KafkaMessage;
+  /** False once a rebalance has replaced the assignment it came with (its new owner handles it). */
+  isCurrent(): boolean;
+  done(): void;
+}
+
+export interface RequestIntake {
+  /** The consumer's batch handler: takes messages while there is room, and hands them on. */
+  eachBatch(payload: EachBatchPayload): Promise<void>;
+  attach(consumer: Consumer): void;
+  /** A rebalance is starting: commit what is finished while the generation still accepts it. */
+  onRebalancing(): void;
+  /** A new assignment: forget the old one (its messages will be delivered again). */
+  onAssigned(): void;
+  /** Stop taking messages (shutdown). */
+  stop(): void;
+  commit(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Runs work off the fetch loop: eachBatch returns at once, the consumer keeps heartbeating,
+ * and a message is committed only when it and all before it in its partition are finished.
+ * Fetching pauses when every slot is taken, and per partition when `maxUncommitted` messages
+ * are taken but not committable (finished ones waiting behind a long job), so lag overcounts
+ * finished work by at most that bound.
+ */
+export function createRequestIntake(deps: {
+  /** The topics consumed (requests and their retry copies), paused and resumed together. */
+  topics: readonly string[];
+  slots: Slots;
+  maxUncommitted: number;
+  commitEveryMs: number;
+  handle: (delivery: Delivery) => void;
+  logger: Logger;
+  metrics: ProcessorMetrics;
+}): RequestIntake {
+  let consumer: Consumer | undefined;
+  let generation = 0;
+  let stopping = false;
+  let fullPause = false;
+  const ledgers = new Map<string, { topic: string; partition: number; ledger: PartitionLedger }>();
+  const boundPaused = new Set<string>();
+  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+  function ledgerFor(topic: string, partition: number): PartitionLedger {
+    const k = key(topic, partition);
+    let entry = ledgers.get(k);
+    if (!entry) {
+      entry = { topic, partition, ledger: new PartitionLedger() };
+      ledgers.set(k, entry);
+    }
+    return entry.ledger;
+  }
+
+  function pauseAll(): void {
+    if (fullPause || !consumer) return;
+    fullPause = true;
+    consumer.pause(deps.topics.map((topic) => ({ topic })));
+  }
+
+  function resumeAll(): void {
+    if (!fullPause || !consumer || stopping) return;
+    fullPause = false;
+    consumer.resume(deps.topics.map((topic) => ({ topic })));
+    // Resuming a topic resumes all its partitions: keep the over-bound ones paused.
+    for (const k of boundPaused) {
+      const e = ledgers.get(k);
+      if (e) consumer.pause([{ topic: e.topic, partitions: [e.partition] }]);
+    }
+  }
+
+  deps.slots.onFree(() => {
+    if (fullPause) resumeAll();
+  });
+
+  async function commit(): Promise<void> {
+    if (!consumer) return;
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    for (const { topic, partition, ledger } of ledgers.values()) {
+      const next = ledger.committable();
+      if (next !== null) offsets.push({ topic, partition, offset: next.toString() });
+    }
+    if (offsets.length === 0) return;
+    const gen = generation;
+    try {
+      await consumer.commitOffsets(offsets);
+      if (gen !== generation) return;
+      for (const o of offsets) ledgers.get(key(o.topic, o.partition))?.ledger.markCommitted(BigInt(o.offset));
+      deps.metrics.commits.inc();
+    } catch (err) {
+      deps.logger.debug({ err }, 'committing offsets failed; will retry');
+    }
+  }
+  const timer = setInterval(() => void commit(), deps.commitEveryMs);
+
+  return {
+    attach(c) {
+      consumer = c;
+    },
+    async eachBatch(payload) {
+      const { batch } = payload;
+      if (stopping) return;
+      const k = key(batch.topic, batch.partition);
+      if (boundPaused.has(k)) return;
+      const ledger = ledgerFor(batch.topic, batch.partition);
+      const gen = generation;
+      for (const message of batch.messages) {
+        if (!payload.isRunning() || payload.isStale() || stopping || gen !== generation) break;
+        if (ledger.size >= deps.maxUncommitted) {
+          boundPaused.add(k);
+          payload.pause();
+          break;
+        }
+        if (!deps.slots.tryAcquire()) {
+          pauseAll();
+          break;
+        }
+        const offset = BigInt(message.offset);
+        ledger.track(offset);
+        payload.resolveOffset(message.offset);
+        deps.metrics.messagesConsumed.inc({ topic: batch.topic });
+        deps.handle({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          message,
+          isCurrent: () => gen === generation && !stopping,
+          done: () => {
+            if (gen !== generation) return;
+            ledger.finish(offset);
+            if (boundPaused.has(k) && ledger.size < deps.maxUncommitted) {
+              boundPaused.delete(k);
+              if (!fullPause && !stopping) consumer?.resume([{ topic: batch.topic, partitions: [batch.partition] }]);
+            }
+          },
+        });
+      }
+      await payload.heartbeat();
+    },
+    onRebalancing() {
+      deps.metrics.rebalances.inc();
+      void commit();
+    },
+    onAssigned() {
+      generation += 1;
+      ledgers.clear();
+      boundPaused.clear();
+      fullPause = false;
+      // kafkajs keeps pauses across a rebalance; the new assignment starts unpaused.
+      if (consumer && !stopping) consumer.resume(consumer.paused());
+      if (deps.slots.inUse >= deps.slots.limit) pauseAll();
+    },
+    stop() {
+      stopping = true;
+      if (consumer) consumer.pause(deps.topics.map((topic) => ({ topic })));
+    },
+    commit,
+    close() {
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** How many jobs this process runs (or is about to run) at once: its per-pod concurrency. */
+export interface Slots {
+  tryAcquire(): boolean;
+  /** Wait for a free slot (takeovers and due retries queue here; new fetches never do). */
+  acquire(): Promise<void>;
+  release(): void;
+  readonly inUse: number;
+  readonly limit: number;
+  /** Called whenever a slot frees up. */
+  onFree(listener: () => void): void;
+}
+
+export function createSlots(limit: number): Slots {
+  let inUse = 0;
+  const waiters: (() => void)[] = [];
+  const listeners: (() => void)[] = [];
+  return {
+    tryAcquire() {
+      if (inUse >= limit) return false;
+      inUse += 1;
+      return true;
+    },
+    acquire() {
+      if (inUse < limit) {
+        inUse += 1;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    release() {
+      const next = waiters.shift();
+      if (next) {
+        next();
+        return;
+      }
+      inUse = Math.max(0, inUse - 1);
+      for (const l of listeners) l();
+    },
+    get inUse() {
+      return inUse;
+    },
+    limit,
+    onFree(listener) {
+      listeners.push(listener);
+    },
+  };
+}

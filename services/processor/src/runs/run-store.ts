@@ -1,0 +1,223 @@
+import type { AttemptError, LonghaulEvent } from '@longhaul/contracts';
+import { collections, type Collection, type Db } from '@longhaul/mongo';
+
+/**
+ * The processor's own record of each job it has seen: who runs it (the lease), which attempt
+ * and epoch, its newest checkpoint, and the events that announce its latest state change.
+ *
+ * Every change is a compare-and-set on `_id` plus the fields that make it safe (epoch and
+ * owner, or the state it leaves), so a redelivered request, its retry copy, a takeover and a
+ * cancel can race and exactly one wins. Checkpoints live here — written before their event is
+ * published — because a resumed run must see the newest one, which the projected read model
+ * (written later, from the events topic) cannot promise.
+ */
+export type RunState = 'running' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
+export const finalStates: ReadonlySet<RunState> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** An event owed to Kafka: published after the state change it announces is stored. */
+export interface OwedMessage {
+  readonly event: LonghaulEvent;
+  /** Where it goes when not its type's own topic (the retry copy of a request). */
+  readonly topic?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface StoredCheckpoint {
+  /** JSON text of the handler's state. */
+  readonly state: string;
+  readonly summary: string | null;
+  readonly attempt: number;
+  readonly epoch: number;
+  readonly at: Date;
+}
+
+export interface RunRecord {
+  _id: string;
+  tenant: string;
+  type: string;
+  attempt: number;
+  epoch: number;
+  state: RunState;
+  owner: string | null;
+  leaseUntil: Date | null;
+  checkpoint: StoredCheckpoint | null;
+  errors: AttemptError[];
+  /** The events of the latest state change, re-published as they are on a redelivery. */
+  owed: OwedMessage[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a run leaves behind: its new state and what announces it. */
+export interface RunOutcome {
+  readonly state: Exclude<RunState, 'running'>;
+  readonly owed: OwedMessage[];
+  readonly error?: AttemptError;
+}
+
+export interface LeaseHolder {
+  readonly owner: string;
+  readonly epoch: number;
+}
+
+export interface RunStore {
+  get(jobId: string): Promise<RunRecord | null>;
+  getMany(jobIds: readonly string[]): Promise<Map<string, RunRecord>>;
+  /** The first run of a job nobody has seen: false when someone else got there first. */
+  insertRunning(
+    job: { jobId: string; tenant: string; type: string; attempt: number },
+    owner: string,
+    leaseMs: number,
+  ): Promise<boolean>;
+  /** Take the lease from the state `from` was read in (a takeover or the next attempt), bumping the epoch. */
+  claim(from: RunRecord, attempt: number, owner: string, leaseMs: number): Promise<boolean>;
+  /** Renew the leases still held; returns the ids whose lease this owner no longer holds. */
+  renew(jobIds: readonly string[], owner: string, leaseMs: number): Promise<string[]>;
+  saveCheckpoint(jobId: string, holder: LeaseHolder, checkpoint: StoredCheckpoint, leaseMs: number): Promise<boolean>;
+  /** Record how a run ended, if its lease is still held. */
+  finish(jobId: string, holder: LeaseHolder, outcome: RunOutcome): Promise<boolean>;
+  /** Hand the lease back at once (shutdown), so the next owner need not wait for it to expire. */
+  release(jobId: string, holder: LeaseHolder): Promise<void>;
+  /** End a job that is not running (never started, or waiting for a retry) in `outcome.state`. */
+  endIdle(
+    job: { jobId: string; tenant: string; type: string; attempt: number },
+    from: RunRecord | null,
+    outcome: (epoch: number) => RunOutcome,
+  ): Promise<RunRecord | null>;
+}
+
+export function createRunStore(db: Db): RunStore {
+  const runs: Collection<RunRecord> = db.collection<RunRecord>(collections.jobRuns);
+  const isDuplicate = (err: unknown) => (err as { code?: unknown }).code === 11000;
+
+  return {
+    get: (jobId) => runs.findOne({ _id: jobId }),
+    async getMany(jobIds) {
+      const found = await runs.find({ _id: { $in: [...jobIds] } }).toArray();
+      return new Map(found.map((r) => [r._id, r]));
+    },
+    async insertRunning(job, owner, leaseMs) {
+      const now = new Date();
+      try {
+        await runs.insertOne({
+          _id: job.jobId,
+          tenant: job.tenant,
+          type: job.type,
+          attempt: job.attempt,
+          epoch: 1,
+          state: 'running',
+          owner,
+          leaseUntil: new Date(now.getTime() + leaseMs),
+          checkpoint: null,
+          errors: [],
+          owed: [],
+          createdAt: now,
+          updatedAt: now,
+        });
+        return true;
+      } catch (err) {
+        if (isDuplicate(err)) return false;
+        throw err;
+      }
+    },
+    async claim(from, attempt, owner, leaseMs) {
+      const now = new Date();
+      const res = await runs.updateOne(
+        { _id: from._id, epoch: from.epoch, state: from.state },
+        {
+          $set: {
+            state: 'running',
+            attempt,
+            epoch: from.epoch + 1,
+            owner,
+            leaseUntil: new Date(now.getTime() + leaseMs),
+            owed: [],
+            updatedAt: now,
+          },
+        },
+      );
+      return res.matchedCount === 1;
+    },
+    async renew(jobIds, owner, leaseMs) {
+      if (jobIds.length === 0) return [];
+      const ids = [...jobIds];
+      const res = await runs.updateMany(
+        { _id: { $in: ids }, owner, state: 'running' },
+        { $set: { leaseUntil: new Date(Date.now() + leaseMs) } },
+      );
+      if (res.matchedCount === ids.length) return [];
+      const held = await runs
+        .find({ _id: { $in: ids }, owner, state: 'running' }, { projection: { _id: 1 } })
+        .toArray();
+      const still = new Set(held.map((r) => r._id));
+      return ids.filter((id) => !still.has(id));
+    },
+    async saveCheckpoint(jobId, holder, checkpoint, leaseMs) {
+      const res = await runs.updateOne(
+        { _id: jobId, owner: holder.owner, epoch: holder.epoch, state: 'running' },
+        { $set: { checkpoint, leaseUntil: new Date(Date.now() + leaseMs), updatedAt: new Date() } },
+      );
+      return res.matchedCount === 1;
+    },
+    async finish(jobId, holder, outcome) {
+      const res = await runs.updateOne(
+        { _id: jobId, owner: holder.owner, epoch: holder.epoch, state: 'running' },
+        {
+          $set: { state: outcome.state, owed: outcome.owed, owner: null, leaseUntil: null, updatedAt: new Date() },
+          ...(outcome.error ? { $push: { errors: outcome.error } } : {}),
+        },
+      );
+      return res.matchedCount === 1;
+    },
+    async release(jobId, holder) {
+      await runs.updateOne(
+        { _id: jobId, owner: holder.owner, epoch: holder.epoch, state: 'running' },
+        { $set: { leaseUntil: new Date(0), updatedAt: new Date() } },
+      );
+    },
+    async endIdle(job, from, outcome) {
+      const now = new Date();
+      if (from === null) {
+        const end = outcome(1);
+        const record: RunRecord = {
+          _id: job.jobId,
+          tenant: job.tenant,
+          type: job.type,
+          attempt: job.attempt,
+          epoch: 1,
+          state: end.state,
+          owner: null,
+          leaseUntil: null,
+          checkpoint: null,
+          errors: end.error ? [end.error] : [],
+          owed: end.owed,
+          createdAt: now,
+          updatedAt: now,
+        };
+        try {
+          await runs.insertOne(record);
+          return record;
+        } catch (err) {
+          if (isDuplicate(err)) return null;
+          throw err;
+        }
+      }
+      const end = outcome(from.epoch + 1);
+      const res = await runs.updateOne(
+        { _id: from._id, epoch: from.epoch, state: from.state },
+        {
+          $set: {
+            state: end.state,
+            epoch: from.epoch + 1,
+            owed: end.owed,
+            owner: null,
+            leaseUntil: null,
+            updatedAt: now,
+          },
+          ...(end.error ? { $push: { errors: end.error } } : {}),
+        },
+      );
+      return res.matchedCount === 1 ? { ...from, state: end.state, epoch: from.epoch + 1, owed: end.owed } : null;
+    },
+  };
+}

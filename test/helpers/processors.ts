@@ -1,0 +1,119 @@
+import { createEventCodec, createSchemaRegistry, type LonghaulEvent } from '@longhaul/contracts';
+import { topicNames } from '@longhaul/kafka';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { IngressUnderTest } from './ingress';
+import { freePort } from './ports';
+import { serviceEnv, startService, type ServiceProcess } from './service-process';
+import { testStack, uniqueName } from './stack';
+import { waitFor } from './wait';
+
+export interface ProcessorUnderTest extends ServiceProcess {
+  readonly opsUrl: string;
+  readonly name: string;
+  /** kill -9: no shutdown, no lease hand-back, no commit. */
+  kill(): Promise<void>;
+}
+
+/** A processor process on the ingress's topics and database, ready (joined its group) when this resolves. */
+export async function startProcessor(
+  ingress: Pick<IngressUnderTest, 'prefix' | 'database'>,
+  extra: NodeJS.ProcessEnv = {},
+  name = uniqueName('proc'),
+): Promise<ProcessorUnderTest> {
+  const port = await freePort();
+  const proc = startService(
+    'processor',
+    serviceEnv({
+      prefix: ingress.prefix,
+      database: ingress.database,
+      port,
+      extra: {
+        LONGHAUL_INSTANCE_ID: name,
+        LONGHAUL_PROCESSOR_LEASE_MS: '6000',
+        LONGHAUL_PROCESSOR_LEASE_RENEW_MS: '1000',
+        LONGHAUL_PROCESSOR_SESSION_TIMEOUT_MS: '8000',
+        LONGHAUL_PROCESSOR_ABORT_GRACE_MS: '2000',
+        ...extra,
+      },
+    }),
+  );
+  const opsUrl = `http://127.0.0.1:${port}`;
+  await waitFor(
+    `processor ${name} ready`,
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`processor exited:\n${proc.output()}`);
+      return (await fetch(`${opsUrl}/readyz`).catch(() => undefined))?.status === 200;
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+  return {
+    ...proc,
+    opsUrl,
+    name,
+    async kill() {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    },
+  };
+}
+
+export interface EventLog {
+  /**
+   * Every distinct event seen so far about the job, in the order read (per job, the order
+   * published). A re-publication of the same event (same id: a redelivery re-announcing an
+   * outcome) is listed once; `copies` counts them all.
+   */
+  of(jobId: string): LonghaulEvent[];
+  copies(jobId: string): number;
+  all(): LonghaulEvent[];
+  /** Wait until the job's events satisfy `done`; returns them. */
+  waitFor(
+    jobId: string,
+    what: string,
+    done: (events: LonghaulEvent[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<LonghaulEvent[]>;
+  stop(): Promise<void>;
+}
+
+export const isTerminal = (e: LonghaulEvent) =>
+  e.eventType === 'JobSucceeded' || e.eventType === 'JobFailed' || e.eventType === 'JobCancelled';
+
+/** Follow the events and dead-letter topics of a prefix from the beginning, decoding every message. */
+export async function followEvents(prefix: string): Promise<EventLog> {
+  const stack = testStack();
+  const codec = createEventCodec(createSchemaRegistry({ url: stack.schemaRegistryUrl }), prefix);
+  const kafka = new Kafka({ clientId: 'longhaul-test', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const consumer: Consumer = kafka.consumer({ groupId: uniqueName('it-events'), maxWaitTimeInMs: 100 });
+  const names = topicNames(prefix);
+  const byJob = new Map<string, LonghaulEvent[]>();
+  const copies = new Map<string, number>();
+  const seenIds = new Set<string>();
+  const all: LonghaulEvent[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [names.events, names.deadLetters], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const event = await codec.decode(message);
+      copies.set(event.jobId, (copies.get(event.jobId) ?? 0) + 1);
+      if (seenIds.has(event.eventId)) return;
+      seenIds.add(event.eventId);
+      all.push(event);
+      const list = byJob.get(event.jobId) ?? [];
+      list.push(event);
+      byJob.set(event.jobId, list);
+    },
+  });
+  const of = (jobId: string) => byJob.get(jobId) ?? [];
+  return {
+    of,
+    copies: (jobId) => copies.get(jobId) ?? 0,
+    all: () => all,
+    waitFor: (jobId, what, done, timeoutMs = 30_000) =>
+      waitFor(`${what} (job ${jobId})`, () => (done(of(jobId)) ? of(jobId) : undefined), { timeoutMs, intervalMs: 50 }),
+    stop: () => consumer.disconnect(),
+  };
+}
+
+export const ofType = <T extends LonghaulEvent['eventType']>(events: LonghaulEvent[], type: T) =>
+  events.filter((e): e is Extract<LonghaulEvent, { eventType: T }> => e.eventType === type);

@@ -1,0 +1,145 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topicNames } from '@longhaul/kafka';
+import { startIngress, type IngressUnderTest } from '../helpers/ingress';
+import {
+  followEvents,
+  isTerminal,
+  ofType,
+  startProcessor,
+  type EventLog,
+  type ProcessorUnderTest,
+} from '../helpers/processors';
+import { testStack } from '../helpers/stack';
+import { tenants } from '../helpers/tenants';
+import { waitFor } from '../helpers/wait';
+
+const acme = tenants.acme.key;
+
+async function submit(api: IngressUnderTest, type: string, payload: unknown, options?: Record<string, number>) {
+  const res = await api.call<{ id: string }>('POST', '/v1/jobs', {
+    key: acme,
+    body: { type, payload, ...(options ? { options } : {}) },
+  });
+  expect(res.status, res.text).toBe(202);
+  return res.body.id;
+}
+
+// The processor against the real stack: two processes of one group, jobs submitted through the
+// real ingress, lifecycle events read back from the events and dead-letter topics.
+describe('the processor', () => {
+  let api: IngressUnderTest;
+  let events: EventLog;
+  const processors: ProcessorUnderTest[] = [];
+
+  beforeAll(async () => {
+    api = await startIngress();
+    processors.push(...(await Promise.all([startProcessor(api), startProcessor(api)])));
+    events = await followEvents(api.prefix);
+  }, 120_000);
+
+  afterAll(async () => {
+    await events?.stop();
+    await Promise.all(processors.filter((p) => p.child.exitCode === null).map((p) => p.terminate()));
+    await api?.stop();
+  });
+
+  it('runs a job once: started, then succeeded with its result', async () => {
+    const id = await submit(api, 'sleep', { ms: 50 });
+    const seen = await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
+    expect(seen.map((e) => e.eventType)).toEqual(['JobStarted', 'JobSucceeded']);
+    const [started, done] = seen;
+    expect(started).toMatchObject({ attempt: 1, epoch: 1, sequence: 1, tenant: 'acme', jobType: 'sleep' });
+    expect(done).toMatchObject({ attempt: 1, epoch: 1, sequence: 2 });
+    expect(JSON.parse(ofType(seen, 'JobSucceeded')[0]!.result)).toEqual({ sleptMs: 50 });
+  });
+
+  it('retries a flaky job with backoff until it succeeds on attempt 3', async () => {
+    const id = await submit(api, 'flaky', { failTimes: 2, ms: 10 });
+    const seen = await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
+    const failures = ofType(seen, 'JobAttemptFailed');
+    expect(failures.map((f) => f.attempt)).toEqual([1, 2]);
+    const starts = ofType(seen, 'JobStarted');
+    expect(starts.map((s) => s.attempt)).toEqual([1, 2, 3]);
+    // Each retry started no earlier than the time its failure announced, and epochs grow.
+    for (const [i, failure] of failures.entries()) {
+      expect(failure.error.retriable).toBe(true);
+      expect(failure.nextAttemptAt).toBeGreaterThan(failure.time - 1);
+      expect(starts[i + 1]!.time).toBeGreaterThanOrEqual(failure.nextAttemptAt);
+    }
+    expect(starts.map((s) => s.epoch)).toEqual([1, 2, 3]);
+    const done = ofType(seen, 'JobSucceeded');
+    expect(done).toHaveLength(1);
+    expect(JSON.parse(done[0]!.result)).toEqual({ succeededOnAttempt: 3 });
+  });
+
+  it('fails a job for good after its last attempt and dead-letters it with every error', async () => {
+    const id = await submit(api, 'fail', { message: 'upstream said no' }, { maxAttempts: 2 });
+    const seen = await events.waitFor(id, 'dead-lettered', (es) => es.some((e) => e.eventType === 'DeadLetter'));
+    expect(ofType(seen, 'JobStarted')).toHaveLength(2);
+    expect(ofType(seen, 'JobFailed')).toHaveLength(1);
+    expect(ofType(seen, 'JobFailed')[0]!.error).toMatchObject({ detail: 'upstream said no' });
+    expect(ofType(seen, 'JobDeadLettered')[0]!.deadLetterTopic).toBe(topicNames(api.prefix).deadLetters);
+    const letter = ofType(seen, 'DeadLetter')[0]!;
+    expect(letter.errors.map((e) => e.attempt)).toEqual([1, 2]);
+    expect(letter.request?.payload).toBe(JSON.stringify({ message: 'upstream said no' }));
+    expect(letter.reason).toMatch(/no attempts left/);
+    expect(seen.filter(isTerminal)).toHaveLength(1);
+  });
+
+  it('times out an attempt: a timed-out attempt is a failed attempt', async () => {
+    const id = await submit(api, 'sleep', { ms: 60_000 }, { timeoutMs: 1_000, maxAttempts: 1 });
+    const seen = await events.waitFor(id, 'failed', (es) => es.some(isTerminal), 20_000);
+    const failed = ofType(seen, 'JobFailed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.error).toMatchObject({ type: 'urn:longhaul:error:timeout', retriable: true });
+    expect(failed[0]!.time - ofType(seen, 'JobStarted')[0]!.time).toBeLessThan(5_000);
+  });
+
+  it('cancels a running job within 2 s of the request, and a queued one before it starts', async () => {
+    const running = await submit(api, 'sleep', { ms: 120_000 });
+    await events.waitFor(running, 'started', (es) => es.some((e) => e.eventType === 'JobStarted'));
+    const asked = Date.now();
+    const res = await api.call('POST', `/v1/jobs/${running}/cancel`, { key: acme });
+    expect(res.status).toBe(202);
+    const seen = await events.waitFor(running, 'cancelled', (es) => es.some(isTerminal), 10_000);
+    const cancelled = ofType(seen, 'JobCancelled');
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]!.time - asked).toBeLessThan(2_000);
+
+    // A job that is waiting for its retry is queued work: cancelled at once, never started again.
+    const waiting = await submit(api, 'flaky', { failTimes: 5 }, { maxAttempts: 6 });
+    await events.waitFor(waiting, 'first failure', (es) => es.some((e) => e.eventType === 'JobAttemptFailed'));
+    const startsBefore = ofType(events.of(waiting), 'JobStarted').length;
+    await api.call('POST', `/v1/jobs/${waiting}/cancel`, { key: acme });
+    const after = await events.waitFor(waiting, 'cancelled', (es) => es.some(isTerminal), 10_000);
+    expect(ofType(after, 'JobCancelled')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(ofType(events.of(waiting), 'JobStarted')).toHaveLength(startsBefore);
+  });
+
+  it('dead-letters a poison message and moves on: the partition is not stopped', async () => {
+    const names = topicNames(api.prefix);
+    const kafka = new Kafka({ clientId: 'it-poison', brokers: testStack().kafkaBrokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    // Both partitions get garbage, so whichever partition the next job lands on had poison first.
+    await producer.send({
+      topic: names.requested,
+      messages: [
+        { key: 'garbage-1', value: Buffer.from('not avro at all'), partition: 0 },
+        { key: 'garbage-2', value: Buffer.from([0, 0, 0, 0, 1, 2, 3]), partition: 1 },
+      ],
+    });
+    await producer.disconnect();
+    const id = await submit(api, 'sleep', { ms: 1 });
+    await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
+    const letters = await waitFor('two poison dead letters', () => {
+      const found = ofType(events.all(), 'DeadLetter').filter((l) => l.source !== null);
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(letters.map((l) => l.jobId).sort()).toEqual(['garbage-1', 'garbage-2']);
+    expect(letters[0]!.source?.topic).toBe(names.requested);
+    expect(letters.find((l) => l.jobId === 'garbage-1')!.source!.value!.toString()).toBe('not avro at all');
+  });
+});
