@@ -31,12 +31,13 @@ export class OpenApiChecker {
     return new OpenApiChecker((await res.json()) as Doc);
   }
 
-  /** The documented path template a concrete path matches. */
+  /** The documented path template a concrete path matches; a literal segment beats a parameter (as in routers). */
   template(path: string): string | undefined {
     const bare = path.split('?')[0]!;
-    return Object.keys(this.doc.paths).find((t) =>
-      new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`).test(bare),
-    );
+    const params = (t: string) => (t.match(/\{[^}]+\}/g) ?? []).length;
+    return Object.keys(this.doc.paths)
+      .filter((t) => new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`).test(bare))
+      .sort((a, b) => params(a) - params(b))[0];
   }
 
   /** Problems with this response, or [] when it matches the document. */

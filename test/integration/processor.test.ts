@@ -11,7 +11,7 @@ import {
   type ProcessorUnderTest,
 } from '../helpers/processors';
 import { testStack } from '../helpers/stack';
-import { tenants } from '../helpers/tenants';
+import { adminKey, tenants } from '../helpers/tenants';
 import { waitFor } from '../helpers/wait';
 
 const acme = tenants.acme.key;
@@ -85,6 +85,77 @@ describe('the processor', () => {
     expect(letter.request?.payload).toBe(JSON.stringify({ message: 'upstream said no' }));
     expect(letter.reason).toMatch(/no attempts left/);
     expect(seen.filter(isTerminal)).toHaveLength(1);
+  });
+
+  it('redrives a dead-lettered job as a new job, once; the old one stays failed and names it', async () => {
+    const old = await submit(api, 'fail', { message: 'try me again' }, { maxAttempts: 1 });
+    await events.waitFor(old, 'dead-lettered', (es) => es.some((e) => e.eventType === 'DeadLetter'));
+    const letter = await waitFor('the stored dead letter', async () => {
+      const r = await api.call<{ redrivable: boolean }>('GET', `/v1/admin/dead-letters/${old}`, { key: adminKey });
+      return r.status === 200 ? r.body : undefined;
+    });
+    expect(letter).toMatchObject({ jobId: old, tenant: 'acme', type: 'fail', redrivable: true, redrivenAs: null });
+    // Tenants cannot use admin routes, admins cannot use tenant routes.
+    expect((await api.call('POST', `/v1/admin/dead-letters/${old}/redrive`, { key: acme })).status).toBe(403);
+
+    const first = await api.call<{ outcome: string; newJobId: string }>(
+      'POST',
+      `/v1/admin/dead-letters/${old}/redrive`,
+      {
+        key: adminKey,
+      },
+    );
+    expect(first.status, first.text).toBe(202);
+    expect(first.body.outcome).toBe('redriven');
+    const fresh = first.body.newJobId;
+    expect(fresh).not.toBe(old);
+    const again = await api.call<{ outcome: string; newJobId: string }>(
+      'POST',
+      `/v1/admin/dead-letters/${old}/redrive`,
+      {
+        key: adminKey,
+      },
+    );
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ outcome: 'already-redriven', newJobId: fresh });
+
+    const rerun = await events.waitFor(fresh, 'the redriven job ran', (es) => es.some(isTerminal));
+    expect(ofType(rerun, 'JobStarted')).toHaveLength(1);
+    const view = await api.call<{ redriveOf: string | null; type: string }>('GET', `/v1/jobs/${fresh}`, { key: acme });
+    expect(view.body).toMatchObject({ redriveOf: old, type: 'fail' });
+    const after = await api.call<{ redrivable: boolean; redrivenAs: string }>('GET', `/v1/admin/dead-letters/${old}`, {
+      key: adminKey,
+    });
+    expect(after.body).toMatchObject({ redrivable: false, redrivenAs: fresh });
+    // The old job never ran again: its only terminal event is the original failure.
+    expect(
+      events
+        .of(old)
+        .filter(isTerminal)
+        .map((e) => e.eventType),
+    ).toEqual(['JobFailed']);
+
+    const batch = await api.call<{ results: { jobId: string; outcome: string }[] }>(
+      'POST',
+      '/v1/admin/dead-letters/redrive',
+      {
+        key: adminKey,
+        body: { jobIds: [old, '01J00000000000000000000000'] },
+      },
+    );
+    expect(batch.status).toBe(200);
+    expect(batch.body.results.map((r) => r.outcome)).toEqual(['already-redriven', 'not-found']);
+    const bad = await api.call('POST', '/v1/admin/dead-letters/redrive', { key: adminKey, body: { jobIds: 'all' } });
+    expect(bad.status).toBe(422);
+    const listed = await api.call<{ items: { jobId: string }[] }>(
+      'GET',
+      '/v1/admin/dead-letters?tenant=acme&limit=200',
+      {
+        key: adminKey,
+      },
+    );
+    expect(listed.body.items.map((l) => l.jobId)).toContain(old);
+    expect(api.violations).toEqual([]);
   });
 
   it('times out an attempt: a timed-out attempt is a failed attempt', async () => {

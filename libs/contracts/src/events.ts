@@ -36,6 +36,8 @@ export interface JobRequested extends EventEnvelope<'JobRequested'> {
   maxAttempts: number;
   timeoutMs: number;
   webhook: JobWebhook | null;
+  /** The dead-lettered job this one redrives (added compatibly: older messages decode it as null). */
+  redriveOf: string | null;
 }
 export interface JobStarted extends EventEnvelope<'JobStarted'> {
   worker: string;

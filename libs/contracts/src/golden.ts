@@ -29,6 +29,7 @@ export const goldenEvents: { [T in keyof EventsByType]: EventsByType[T] } = {
     maxAttempts: 3,
     timeoutMs: 7_200_000,
     webhook: { url: 'https://hooks.example.com/longhaul', events: ['job.succeeded'], hasSecret: true },
+    redriveOf: null,
   },
   JobStarted: {
     ...envelope,

@@ -13,3 +13,4 @@ export {
   type JobProgress,
   type JobStatus,
 } from './read-model';
+export type { DeadLetterDocument } from './dead-letters';

@@ -81,6 +81,7 @@ export const schemas = {
       ],
       default: null,
     },
+    optionalString('redriveOf', 'Set when an operator redrove a dead-lettered job: the id of that job.'),
   ]),
   JobStarted: event('JobStarted', 'A processor took the lease and started (or took over) a run.', [
     { name: 'worker', type: 'string', doc: 'The processor instance holding the lease.' },

@@ -58,4 +58,11 @@ export const collections = {
   jobs: 'jobs',
   /** processor: one per job it has seen — lease, attempt, epoch, checkpoint, owed events. */
   jobRuns: 'job_runs',
+  /** processor: one per state transition of a job run (its unique `_id` decides races). */
+  jobRunFences: 'job_run_fences',
+  /** processor: every dead letter (also on the dead-letter topic), for the admin API to list and redrive. */
+  deadLetters: 'dead_letters',
+  /** ingress: which dead-lettered job was redriven as which new job. */
+  redrives: 'redrives',
 } as const;
+export { createFencedTransitions, type FencedTransitions } from './fences';

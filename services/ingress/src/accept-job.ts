@@ -28,6 +28,8 @@ export interface AcceptInput {
   readonly submission: Submission;
   readonly idempotency: { key: string; fingerprint: string } | null;
   readonly traceHeaders: Record<string, string>;
+  /** A redrive: the dead-lettered job this new one runs again. */
+  readonly redriveOf?: string;
 }
 
 /**
@@ -99,6 +101,7 @@ async function writeAcceptance(
         sealedSecret: submission.webhook.secret === null ? null : deps.secrets.seal(submission.webhook.secret),
       },
       traceHeaders: input.traceHeaders,
+      redriveOf: input.redriveOf ?? null,
     },
   };
   try {
@@ -133,6 +136,7 @@ export function requestedEvent(record: AcceptanceRecord): JobRequested {
       events: request.webhook.events,
       hasSecret: request.webhook.sealedSecret !== null,
     },
+    redriveOf: request.redriveOf ?? null,
   };
 }
 

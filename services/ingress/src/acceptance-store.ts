@@ -35,6 +35,8 @@ export interface AcceptanceRecord {
     timeoutMs: number;
     webhook: { url: string; events: string[]; sealedSecret: string | null } | null;
     traceHeaders: Record<string, string>;
+    /** The dead-lettered job this one redrives (absent on records written before redrive existed). */
+    redriveOf?: string | null;
   };
 }
 

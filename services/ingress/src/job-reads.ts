@@ -1,6 +1,7 @@
 import { jobStatuses, type JobDocument, type JobStatus } from '@longhaul/contracts';
 import { collections, type Db, type Filter } from '@longhaul/mongo';
 import type { AcceptanceRecord, AcceptanceStore } from './acceptance-store';
+import type { RedriveLog } from './redrive';
 import { storeCall } from './store-call';
 import { viewFromAcceptance, viewFromDocument, type JobView } from './job-view';
 import { HttpProblem } from './problem';
@@ -23,7 +24,7 @@ export interface ListQuery {
   before?: string;
 }
 
-export function createJobReads(db: Db, acceptances: AcceptanceStore): JobReads {
+export function createJobReads(db: Db, acceptances: AcceptanceStore, redrives: RedriveLog): JobReads {
   const jobs = db.collection<JobDocument>(collections.jobs);
   const acceptanceColl = db.collection<AcceptanceRecord>(collections.acceptances);
   return {
@@ -35,7 +36,10 @@ export function createJobReads(db: Db, acceptances: AcceptanceStore): JobReads {
         Promise.all([jobs.findOne({ _id: id }), acceptances.find(id, tenant)]),
       );
       const doc = found?.tenant === tenant ? found : null;
-      if (doc) return { view: viewFromDocument(doc, acceptance), acceptance };
+      if (doc) {
+        const redrivenAs = doc.status === 'failed' ? await storeCall(() => redrives.redrivenAs(id)) : null;
+        return { view: viewFromDocument(doc, acceptance, redrivenAs), acceptance };
+      }
       if (acceptance && acceptance.state !== 'rejected') return { view: viewFromAcceptance(acceptance), acceptance };
       return null;
     },
@@ -56,8 +60,11 @@ export function createJobReads(db: Db, acceptances: AcceptanceStore): JobReads {
       const ids = page.map((d) => d._id);
       const accs = await storeCall(() => acceptanceColl.find({ _id: { $in: ids }, tenant }).toArray());
       const byId = new Map(accs.map((a) => [a._id, a]));
+      const failed = page.filter((d) => d.status === 'failed').map((d) => d._id);
+      const redriven =
+        failed.length > 0 ? await storeCall(() => redrives.redrivenAsMany(failed)) : new Map<string, string>();
       return {
-        items: page.map((d) => viewFromDocument(d, byId.get(d._id) ?? null)),
+        items: page.map((d) => viewFromDocument(d, byId.get(d._id) ?? null, redriven.get(d._id) ?? null)),
         nextCursor: docs.length > q.limit && page.length > 0 ? encodeCursor(page[page.length - 1]!._id) : null,
       };
     },

@@ -17,6 +17,10 @@ export interface JobView {
   startedAt: string | null;
   finishedAt: string | null;
   webhook: { url: string; events: string[] } | null;
+  /** The dead-lettered job this one redrives. */
+  redriveOf: string | null;
+  /** The new job an operator redrove this failed one as (this one stays failed). */
+  redrivenAs: string | null;
   links: { self: string; cancel: string };
 }
 
@@ -53,12 +57,18 @@ export function viewFromAcceptance(a: AcceptanceRecord): JobView {
     startedAt: null,
     finishedAt: null,
     webhook: a.request.webhook ? { url: a.request.webhook.url, events: a.request.webhook.events } : null,
+    redriveOf: a.request.redriveOf ?? null,
+    redrivenAs: null,
     links: links(a._id),
   };
 }
 
 /** The projected job, with what only the acceptance record knows (webhook, cancel flag). */
-export function viewFromDocument(doc: JobDocument, acceptance: AcceptanceRecord | null): JobView {
+export function viewFromDocument(
+  doc: JobDocument,
+  acceptance: AcceptanceRecord | null,
+  redrivenAs: string | null = null,
+): JobView {
   const fromAcceptance = acceptance ? viewFromAcceptance(acceptance) : null;
   return {
     id: doc._id,
@@ -75,6 +85,8 @@ export function viewFromDocument(doc: JobDocument, acceptance: AcceptanceRecord 
     startedAt: iso(doc.startedAt),
     finishedAt: iso(doc.finishedAt),
     webhook: fromAcceptance?.webhook ?? null,
+    redriveOf: fromAcceptance?.redriveOf ?? null,
+    redrivenAs: doc.status === 'failed' ? redrivenAs : null,
     links: links(doc._id),
   };
 }

@@ -19,7 +19,9 @@ import { startOutboxRelay } from './outbox-relay';
 import { createRateLimiter } from './rate-limit';
 import { buildOpenApi } from './openapi';
 import { jobRoutes } from './routes/jobs';
+import { adminRoutes } from './routes/admin';
 import { metaRoutes } from './routes/meta';
+import { createDeadLetterReads, createRedriveLog } from './redrive';
 import { createSecretBox } from './secrets';
 import { createSubmissionValidator } from './submission';
 
@@ -68,19 +70,22 @@ void runService({
     lifecycle.onShutdown('drain', 'outbox-relay', () => relay.stop());
 
     const catalog = createJobTypeCatalog(builtInJobTypes);
+    const accept = {
+      acceptances,
+      idempotency,
+      codec,
+      publish,
+      secrets: createSecretBox(config.secretsKey),
+      metrics,
+      logger,
+      pollAfterSeconds: config.pollAfterSeconds,
+      retryAfterSeconds: Math.max(1, Math.ceil(config.produceTimeoutMs / 1000)),
+    };
+    const redrives = createRedriveLog(infra.mongo.db);
+    const letters = createDeadLetterReads(infra.mongo.db);
     const routes = jobRoutes({
-      accept: {
-        acceptances,
-        idempotency,
-        codec,
-        publish,
-        secrets: createSecretBox(config.secretsKey),
-        metrics,
-        logger,
-        pollAfterSeconds: config.pollAfterSeconds,
-        retryAfterSeconds: Math.max(1, Math.ceil(config.produceTimeoutMs / 1000)),
-      },
-      reads: createJobReads(infra.mongo.db, acceptances),
+      accept,
+      reads: createJobReads(infra.mongo.db, acceptances, redrives),
       acceptances,
       validate: createSubmissionValidator(catalog, {
         allowHttp: config.webhookAllowHttp,
@@ -100,7 +105,16 @@ void runService({
       metrics,
       auth: createAuthenticator(config.apiKeys, config.adminKeys),
       limiter: createRateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),
-      routers: [metaRoutes(buildOpenApi(builtInJobTypes)), routes],
+      routers: [
+        metaRoutes(buildOpenApi(builtInJobTypes)),
+        routes,
+        adminRoutes({
+          redrive: { accept, acceptances, letters, log: redrives, catalog },
+          letters,
+          log: redrives,
+          maxBodyBytes: config.maxBodyBytes,
+        }),
+      ],
     });
     const handle = app.callback();
     const server = createServer((req, res) => void handle(req, res));

@@ -1,6 +1,8 @@
 import { jobStatuses, webhookEventTypes } from '@longhaul/contracts';
 import type { JobTypeDefinition } from '@longhaul/job-types';
 import { submitJobSchema } from './api-schemas';
+import { adminPaths, adminSchemas } from './openapi-admin';
+import { common, dateTime, idParam, json, jobId, nullable, problem, ref, retryAfter } from './openapi-parts';
 import { problemTypes } from './problem';
 
 /**
@@ -8,31 +10,6 @@ import { problemTypes } from './problem';
  * the same catalog of job types. Served at GET /openapi.json; integration tests check real
  * responses against it.
  */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const problem = (description: string, extraHeaders: Record<string, unknown> = {}) => ({
-  description,
-  headers: extraHeaders,
-  content: { 'application/problem+json': { schema: ref('Problem') } },
-});
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const retryAfter = {
-  'Retry-After': { description: 'Seconds to wait before asking again.', schema: { type: 'integer' } },
-};
-const common = {
-  '401': problem('No valid API key.', { 'WWW-Authenticate': { schema: { type: 'string' } } }),
-  '403': problem('The key is not valid for this route (admin keys only under /v1/admin/).'),
-  '405': problem('The route exists but not with this method.', { Allow: { schema: { type: 'string' } } }),
-  '429': problem("The tenant's rate limit is exhausted.", retryAfter),
-  '503': problem('A dependency (Kafka or MongoDB) is unavailable; nothing was changed.', retryAfter),
-};
-const nullable = (schema: Record<string, unknown>) => ({ oneOf: [{ type: 'null' }, schema] });
-const dateTime = { type: 'string', format: 'date-time' };
-const jobId = {
-  type: 'string',
-  pattern: '^[0-9A-HJKMNP-TV-Z]{26}$',
-  description: 'A ULID: unguessable, sortable by time.',
-};
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
 export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
   const jobSchema = {
@@ -53,6 +30,8 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
       'startedAt',
       'finishedAt',
       'webhook',
+      'redriveOf',
+      'redrivenAs',
       'links',
     ],
     properties: {
@@ -89,6 +68,8 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
         required: ['url', 'events'],
         properties: { url: { type: 'string' }, events: { type: 'array', items: { enum: [...webhookEventTypes] } } },
       }),
+      redriveOf: nullable({ ...jobId, description: 'The dead-lettered job this one runs again.' }),
+      redrivenAs: nullable({ ...jobId, description: 'The new job this failed one was redriven as.' }),
       links: ref('JobLinks'),
     },
   };
@@ -185,6 +166,7 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
           },
         },
       },
+      ...adminPaths,
       '/openapi.json': {
         get: { operationId: 'openapi', security: [], responses: { '200': { description: 'This document.' } } },
       },
@@ -207,7 +189,9 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
       },
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key.' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key (an admin key under /v1/admin/).' },
+      },
       schemas: {
         SubmitJob: {
           ...submitJobSchema,
@@ -244,6 +228,7 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
             },
           },
         },
+        ...adminSchemas,
         JobLinks: {
           type: 'object',
           additionalProperties: false,

@@ -23,6 +23,7 @@ export const problemTypes = {
   methodNotAllowed: { type: '/problems/method-not-allowed', title: 'Method Not Allowed', status: 405 },
   requestInFlight: { type: '/problems/idempotent-request-in-flight', title: 'Request In Flight', status: 409 },
   alreadyFinished: { type: '/problems/job-finished', title: 'Job Already Finished', status: 409 },
+  notRedrivable: { type: '/problems/not-redrivable', title: 'Not Redrivable', status: 409 },
   tooLarge: { type: '/problems/body-too-large', title: 'Content Too Large', status: 413 },
   unsupportedMediaType: { type: '/problems/unsupported-media-type', title: 'Unsupported Media Type', status: 415 },
   validation: { type: '/problems/validation', title: 'Unprocessable Content', status: 422 },

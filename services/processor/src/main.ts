@@ -27,6 +27,7 @@ import { createRequestIntake } from './intake/request-intake';
 import { createSlots } from './intake/slots';
 import type { LocalRun } from './runs/job-run';
 import { startLeaseKeeper } from './runs/lease-keeper';
+import { createDeadLetterStore } from './runs/dead-letter-store';
 import { createRunStore } from './runs/run-store';
 
 void runService({
@@ -56,6 +57,7 @@ void runService({
     // Unique per process start: a restarted container (same host name, same pid) is a new owner.
     const owner = `${config.instanceId}-${randomBytes(3).toString('hex')}`;
     const store = createRunStore(infra.mongo.db);
+    const deadLetters = createDeadLetterStore(infra.mongo.db);
     const acceptances = createAcceptanceReader(infra.mongo.db);
     const leases = startLeaseKeeper({
       store,
@@ -78,6 +80,7 @@ void runService({
       metrics,
       handle: createRequestProcessor({
         store,
+        deadLetters,
         leases,
         codec,
         publish,
@@ -120,7 +123,16 @@ void runService({
       Math.max(1_000, config.shutdownTimeoutMs - 5_000),
     );
 
-    const onCancel = createCancelHandler({ codec, publish, store, acceptances, localRuns, metrics, logger });
+    const onCancel = createCancelHandler({
+      codec,
+      publish,
+      deadLetters,
+      store,
+      acceptances,
+      localRuns,
+      metrics,
+      logger,
+    });
     await startConsumerMember(
       {
         name: 'control',

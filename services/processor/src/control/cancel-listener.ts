@@ -1,12 +1,11 @@
-import type { EventCodec, JobCancelRequested } from '@longhaul/contracts';
+import type { JobCancelRequested } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
 import type { AcceptanceReader } from '../acceptances';
 import type { ProcessorMetrics } from '../metrics';
 import type { LocalRun } from '../runs/job-run';
 import { cancelled, createEventFactory } from '../runs/outcomes';
-import { publishOwed } from '../runs/owed-publisher';
+import { publishOwed, type OwedSink } from '../runs/owed-publisher';
 import type { RunStore } from '../runs/run-store';
-import type { Publish } from '@longhaul/kafka';
 
 /**
  * The fast path of cancellation. Every processor reads every cancel request (its own consumer
@@ -14,15 +13,15 @@ import type { Publish } from '@longhaul/kafka';
  * is queued or waiting for a retry is ended here, by whichever processor wins the compare-and-set.
  * The durable flag on the acceptance record covers a missed broadcast (read at start and renewal).
  */
-export function createCancelHandler(deps: {
-  codec: EventCodec;
-  publish: Publish;
-  store: RunStore;
-  acceptances: AcceptanceReader;
-  localRuns: ReadonlyMap<string, LocalRun>;
-  metrics: ProcessorMetrics;
-  logger: Logger;
-}): (message: { value: Buffer | null; headers?: Record<string, unknown> }) => Promise<void> {
+export function createCancelHandler(
+  deps: OwedSink & {
+    store: RunStore;
+    acceptances: AcceptanceReader;
+    localRuns: ReadonlyMap<string, LocalRun>;
+    metrics: ProcessorMetrics;
+    logger: Logger;
+  },
+): (message: { value: Buffer | null; headers?: Record<string, unknown> }) => Promise<void> {
   return async (message) => {
     let event;
     try {

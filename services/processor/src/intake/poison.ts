@@ -1,16 +1,13 @@
-import type { DeadLetter, EventCodec, JobRequested } from '@longhaul/contracts';
-import type { Publish } from '@longhaul/kafka';
+import type { DeadLetter, JobRequested } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
 import type { AcceptanceReader } from '../acceptances';
 import type { ProcessorMetrics } from '../metrics';
 import { createEventFactory, errorTypes, jobError } from '../runs/outcomes';
-import { persist, publishOwed } from '../runs/owed-publisher';
+import { persist, publishOwed, type OwedSink } from '../runs/owed-publisher';
 import { finalStates, type RunStore } from '../runs/run-store';
 import type { Delivery } from './request-intake';
 
-export interface PoisonDeps {
-  readonly codec: EventCodec;
-  readonly publish: Publish;
+export interface PoisonDeps extends OwedSink {
   readonly store: RunStore;
   readonly acceptances: AcceptanceReader;
   readonly metrics: ProcessorMetrics;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AbortRunError,
   backoffMs,
@@ -6,8 +7,7 @@ import {
   type JobContext,
   type JobTypeCatalog,
 } from '@longhaul/job-types';
-import type { AttemptError, EventCodec, JobRequested } from '@longhaul/contracts';
-import type { Publish } from '@longhaul/kafka';
+import type { AttemptError, JobRequested } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
 import type { ProcessorMetrics } from '../metrics';
 import type { HandlerRegistry } from '../handlers';
@@ -22,7 +22,7 @@ import {
   succeeded,
   type EventFactory,
 } from './outcomes';
-import { persist, publishOwed } from './owed-publisher';
+import { persist, publishOwed, type OwedSink } from './owed-publisher';
 import type { OwedMessage, RunOutcome, RunStore, StoredCheckpoint } from './run-store';
 
 export interface RunSettings {
@@ -36,11 +36,9 @@ export interface RunSettings {
   readonly topicPrefix: string;
 }
 
-export interface RunDeps {
+export interface RunDeps extends OwedSink {
   readonly store: RunStore;
   readonly leases: LeaseKeeper;
-  readonly codec: EventCodec;
-  readonly publish: Publish;
   readonly handlers: HandlerRegistry;
   readonly catalog: JobTypeCatalog;
   readonly metrics: ProcessorMetrics;
@@ -123,9 +121,10 @@ export function startRun(
       return 'handed-back';
     }
     const end = outcome;
+    const token = randomUUID();
     const stored = await persist(
       async () => {
-        if (!(await deps.store.finish(request.jobId, holder, end))) leaseLost = true;
+        if (!(await deps.store.finish(request.jobId, holder, end, lease.errors, token))) leaseLost = true;
       },
       {
         giveUp: () => leaseLost || deps.isStopping(),

@@ -1,14 +1,26 @@
 import type { EventCodec } from '@longhaul/contracts';
 import type { Publish } from '@longhaul/kafka';
+import type { DeadLetterStore } from './dead-letter-store';
 import type { OwedMessage } from './run-store';
 
-/** Encode and publish owed messages in order (one job's events keep their order on its partition). */
+/**
+ * Encode and publish owed messages in order (one job's events keep their order on its
+ * partition). A dead letter is stored for the admin API first, so every letter on the topic
+ * can be listed and redriven.
+ */
+export interface OwedSink {
+  readonly codec: EventCodec;
+  readonly publish: Publish;
+  readonly deadLetters: DeadLetterStore;
+}
+
 export async function publishOwed(
-  deps: { codec: EventCodec; publish: Publish },
+  deps: OwedSink,
   owed: readonly OwedMessage[],
   traceHeaders: Record<string, string> = {},
 ): Promise<void> {
   for (const m of owed) {
+    if (m.event.eventType === 'DeadLetter') await deps.deadLetters.record(m.event);
     const encoded = await deps.codec.encode(m.event, { ...traceHeaders, ...m.headers });
     await deps.publish(m.topic ? { ...encoded, topic: m.topic } : encoded);
   }

@@ -1,15 +1,20 @@
 import type { AttemptError, LonghaulEvent } from '@longhaul/contracts';
-import { collections, type Collection, type Db } from '@longhaul/mongo';
+import { collections, createFencedTransitions, type Collection, type Db } from '@longhaul/mongo';
 
 /**
  * The processor's own record of each job it has seen: who runs it (the lease), which attempt
  * and epoch, its newest checkpoint, and the events that announce its latest state change.
  *
- * Every change is a compare-and-set on `_id` plus the fields that make it safe (epoch and
- * owner, or the state it leaves), so a redelivered request, its retry copy, a takeover and a
- * cancel can race and exactly one wins. Checkpoints live here — written before their event is
- * published — because a resumed run must see the newest one, which the projected read model
- * (written later, from the events topic) cannot promise.
+ * Every change of state is a fenced transition: a redelivered request, its retry copy, a
+ * takeover, a cancel and the run's own ending can race, and exactly one wins. The winner is
+ * whoever inserts the fence `<job>/<epoch>/<end|resume>` first — an insert on a unique `_id`,
+ * the one write FerretDB makes atomic (its updates are not: ten concurrent compare-and-set
+ * updates of one document on FerretDB 1.24/PostgreSQL all "match"; see docs/architecture.md).
+ * The fence holds the record's new fields, so if the winner dies before writing them, the next
+ * process to lose the race rolls them forward (createFencedTransitions in @longhaul/mongo).
+ *
+ * Checkpoints live here — written before their event is published — because a resumed run
+ * must see the newest one, which the projected read model (written later) cannot promise.
  */
 export type RunState = 'running' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
 export const finalStates: ReadonlySet<RunState> = new Set(['succeeded', 'failed', 'cancelled']);
@@ -52,6 +57,7 @@ export interface RunRecord {
 export interface RunOutcome {
   readonly state: Exclude<RunState, 'running'>;
   readonly owed: OwedMessage[];
+  /** This attempt's error, added to the job's list. */
   readonly error?: AttemptError;
 }
 
@@ -74,8 +80,17 @@ export interface RunStore {
   /** Renew the leases still held; returns the ids whose lease this owner no longer holds. */
   renew(jobIds: readonly string[], owner: string, leaseMs: number): Promise<string[]>;
   saveCheckpoint(jobId: string, holder: LeaseHolder, checkpoint: StoredCheckpoint, leaseMs: number): Promise<boolean>;
-  /** Record how a run ended, if its lease is still held. */
-  finish(jobId: string, holder: LeaseHolder, outcome: RunOutcome): Promise<boolean>;
+  /**
+   * Record how a run ended, unless its epoch already ended otherwise (taken over, cancelled).
+   * `token` names this ending: repeating the call with it after an error is safe.
+   */
+  finish(
+    jobId: string,
+    holder: LeaseHolder,
+    outcome: RunOutcome,
+    earlierErrors: readonly AttemptError[],
+    token: string,
+  ): Promise<boolean>;
   /** Hand the lease back at once (shutdown), so the next owner need not wait for it to expire. */
   release(jobId: string, holder: LeaseHolder): Promise<void>;
   /** End a job that is not running (never started, or waiting for a retry) in `outcome.state`. */
@@ -88,7 +103,22 @@ export interface RunStore {
 
 export function createRunStore(db: Db): RunStore {
   const runs: Collection<RunRecord> = db.collection<RunRecord>(collections.jobRuns);
+  const fences = createFencedTransitions(db, runs, collections.jobRunFences);
   const isDuplicate = (err: unknown) => (err as { code?: unknown }).code === 11000;
+  /** Leave the state (state, epoch) for `to`: one winner among every process that tries. */
+  const transition = (
+    jobId: string,
+    from: { state: RunState; epoch: number },
+    to: Partial<RunRecord>,
+    token?: string,
+  ) =>
+    fences.transition(
+      jobId,
+      `${from.epoch}/${from.state === 'running' ? 'end' : 'resume'}`,
+      { state: from.state, epoch: from.epoch },
+      { ...to, updatedAt: new Date() },
+      token,
+    );
 
   return {
     get: (jobId) => runs.findOne({ _id: jobId }),
@@ -120,32 +150,25 @@ export function createRunStore(db: Db): RunStore {
         throw err;
       }
     },
-    async claim(from, attempt, owner, leaseMs) {
-      const now = new Date();
-      const res = await runs.updateOne(
-        { _id: from._id, epoch: from.epoch, state: from.state },
-        {
-          $set: {
-            state: 'running',
-            attempt,
-            epoch: from.epoch + 1,
-            owner,
-            leaseUntil: new Date(now.getTime() + leaseMs),
-            owed: [],
-            updatedAt: now,
-          },
-        },
-      );
-      return res.matchedCount === 1;
+    claim(from, attempt, owner, leaseMs) {
+      return transition(from._id, from, {
+        state: 'running',
+        attempt,
+        epoch: from.epoch + 1,
+        owner,
+        leaseUntil: new Date(Date.now() + leaseMs),
+        owed: [],
+      });
     },
     async renew(jobIds, owner, leaseMs) {
       if (jobIds.length === 0) return [];
       const ids = [...jobIds];
-      const res = await runs.updateMany(
+      // Not a compare-and-set (FerretDB has none for updates): a lease taken over meanwhile is
+      // caught by the read below, and its new holder's renewals keep it alive regardless.
+      await runs.updateMany(
         { _id: { $in: ids }, owner, state: 'running' },
         { $set: { leaseUntil: new Date(Date.now() + leaseMs) } },
       );
-      if (res.matchedCount === ids.length) return [];
       const held = await runs
         .find({ _id: { $in: ids }, owner, state: 'running' }, { projection: { _id: 1 } })
         .toArray();
@@ -159,15 +182,19 @@ export function createRunStore(db: Db): RunStore {
       );
       return res.matchedCount === 1;
     },
-    async finish(jobId, holder, outcome) {
-      const res = await runs.updateOne(
-        { _id: jobId, owner: holder.owner, epoch: holder.epoch, state: 'running' },
+    finish(jobId, holder, outcome, earlierErrors, token) {
+      return transition(
+        jobId,
+        { state: 'running', epoch: holder.epoch },
         {
-          $set: { state: outcome.state, owed: outcome.owed, owner: null, leaseUntil: null, updatedAt: new Date() },
-          ...(outcome.error ? { $push: { errors: outcome.error } } : {}),
+          state: outcome.state,
+          owed: outcome.owed,
+          owner: null,
+          leaseUntil: null,
+          errors: outcome.error ? [...earlierErrors, outcome.error] : [...earlierErrors],
         },
+        token,
       );
-      return res.matchedCount === 1;
     },
     async release(jobId, holder) {
       await runs.updateOne(
@@ -203,21 +230,15 @@ export function createRunStore(db: Db): RunStore {
         }
       }
       const end = outcome(from.epoch + 1);
-      const res = await runs.updateOne(
-        { _id: from._id, epoch: from.epoch, state: from.state },
-        {
-          $set: {
-            state: end.state,
-            epoch: from.epoch + 1,
-            owed: end.owed,
-            owner: null,
-            leaseUntil: null,
-            updatedAt: now,
-          },
-          ...(end.error ? { $push: { errors: end.error } } : {}),
-        },
-      );
-      return res.matchedCount === 1 ? { ...from, state: end.state, epoch: from.epoch + 1, owed: end.owed } : null;
+      const to: Partial<RunRecord> = {
+        state: end.state,
+        epoch: from.epoch + 1,
+        owed: end.owed,
+        owner: null,
+        leaseUntil: null,
+        errors: end.error ? [...from.errors, end.error] : from.errors,
+      };
+      return (await transition(from._id, from, to)) ? { ...from, ...to } : null;
     },
   };
 }

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMongo, createFencedTransitions, type Collection, type MongoConnection } from '@longhaul/mongo';
+import { testStack, uniqueName } from '../helpers/stack';
+
+interface Run {
+  _id: string;
+  state: string;
+  epoch: number;
+  owner: string | null;
+}
+
+// Fenced transitions against the real database: races that must have exactly one winner
+// (the processor's leases, takeovers, retries and cancels are built on them).
+describe('fenced transitions', () => {
+  const database = uniqueName('it-fences');
+  let conn: MongoConnection;
+  let runs: Collection<Run>;
+
+  beforeAll(async () => {
+    conn = await connectMongo({ url: testStack().mongoUrl, database, appName: 'fences-test' });
+    runs = conn.db.collection<Run>('runs');
+  });
+  afterAll(async () => {
+    await conn.db.dropDatabase().catch(() => undefined);
+    await conn.close();
+  });
+
+  it('why they exist: a plain conditional update is not atomic on this database', async () => {
+    // A fact check: if the server ever makes conditional updates atomic this fails, and the
+    // fences could go. Until then, racing updates "match" more than once.
+    let extraWinners = 0;
+    for (let trial = 0; trial < 5; trial++) {
+      const id = `cas-${trial}`;
+      await runs.insertOne({ _id: id, state: 'running', epoch: 1, owner: 'a' });
+      const res = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          runs.updateOne({ _id: id, epoch: 1 }, { $set: { epoch: 2, owner: `p${i}` } }),
+        ),
+      );
+      extraWinners += res.reduce((n, r) => n + r.matchedCount, 0) - 1;
+    }
+    expect(extraWinners).toBeGreaterThan(0);
+  });
+
+  it('ten processes leaving one state: exactly one wins, and the document shows the winner', async () => {
+    const fences = createFencedTransitions(conn.db, runs, 'run_fences');
+    for (let trial = 0; trial < 5; trial++) {
+      const id = `race-${trial}`;
+      await runs.insertOne({ _id: id, state: 'running', epoch: 1, owner: 'dead' });
+      const wins = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          fences.transition(id, '1/end', { state: 'running', epoch: 1 }, { epoch: 2, owner: `p${i}` }),
+        ),
+      );
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      expect(await runs.findOne({ _id: id })).toMatchObject({ epoch: 2, owner: `p${wins.indexOf(true)}` });
+    }
+  });
+
+  it('the winner may repeat its transition (after an error) with its token; anyone else still loses', async () => {
+    const fences = createFencedTransitions(conn.db, runs, 'run_fences');
+    await runs.insertOne({ _id: 'repeat', state: 'running', epoch: 1, owner: 'a' });
+    const from = { state: 'running', epoch: 1 };
+    expect(await fences.transition('repeat', '1/end', from, { state: 'succeeded' }, 'mine')).toBe(true);
+    expect(await fences.transition('repeat', '1/end', from, { state: 'succeeded' }, 'mine')).toBe(true);
+    expect(await fences.transition('repeat', '1/end', from, { state: 'failed' }, 'theirs')).toBe(false);
+    expect((await runs.findOne({ _id: 'repeat' }))!.state).toBe('succeeded');
+  });
+
+  it('a winner that died before updating the document is rolled forward by the next contender', async () => {
+    const fences = createFencedTransitions(conn.db, runs, 'run_fences');
+    await runs.insertOne({ _id: 'orphan', state: 'running', epoch: 1, owner: 'a' });
+    // What a winner leaves when it dies right after inserting its fence.
+    await conn.db.collection<{ _id: string; [field: string]: unknown }>('run_fences').insertOne({
+      _id: 'orphan/1/end',
+      target: 'orphan',
+      from: { state: 'running', epoch: 1 },
+      to: { state: 'succeeded', owner: null },
+      token: 'dead',
+      at: new Date(),
+    });
+    expect(await fences.transition('orphan', '1/end', { state: 'running', epoch: 1 }, { epoch: 2, owner: 'b' })).toBe(
+      false,
+    );
+    expect(await runs.findOne({ _id: 'orphan' })).toMatchObject({ state: 'succeeded', epoch: 1, owner: null });
+  });
+});
