@@ -14,3 +14,4 @@ export {
   type JobStatus,
 } from './read-model';
 export type { DeadLetterDocument } from './dead-letters';
+export type { JobTypeControlDocument } from './job-type-controls';

@@ -62,6 +62,8 @@ export const collections = {
   jobRunFences: 'job_run_fences',
   /** processor: every dead letter (also on the dead-letter topic), for the admin API to list and redrive. */
   deadLetters: 'dead_letters',
+  /** ingress: job types an operator paused (processors read it every few seconds). */
+  jobTypeControls: 'job_type_controls',
   /** ingress: which dead-lettered job was redriven as which new job. */
   redrives: 'redrives',
 } as const;

@@ -14,6 +14,7 @@ import { createAuthenticator } from './auth';
 import { loadIngressConfig } from './config';
 import { createIdempotencyStore } from './idempotency-store';
 import { createJobReads } from './job-reads';
+import { createJobTypeControls } from './job-type-controls';
 import { createIngressMetrics } from './metrics';
 import { startOutboxRelay } from './outbox-relay';
 import { createRateLimiter } from './rate-limit';
@@ -109,6 +110,8 @@ void runService({
         metaRoutes(buildOpenApi(builtInJobTypes)),
         routes,
         adminRoutes({
+          controls: createJobTypeControls(infra.mongo.db),
+          knownTypes: catalog.names,
           redrive: { accept, acceptances, letters, log: redrives, catalog },
           letters,
           log: redrives,

@@ -3,7 +3,57 @@ import { common, dateTime, json, jobId, nullable, problem, ref } from './openapi
 /** The operator routes (admin keys only): dead letters and redrive. */
 const letterId = { name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 200 } };
 
+const typeParam = { name: 'type', in: 'path', required: true, schema: { type: 'string' } };
+const pauseAction = (action: 'pause' | 'resume') => ({
+  parameters: [typeParam],
+  post: {
+    operationId: `${action}JobType`,
+    summary:
+      action === 'pause'
+        ? 'Pause a job type: processors start none of its jobs (running ones go on) until it resumes'
+        : 'Resume a paused job type',
+    requestBody: {
+      required: false,
+      content: json({
+        type: 'object',
+        additionalProperties: false,
+        properties: { reason: { type: 'string', maxLength: 500 } },
+      }),
+    },
+    responses: {
+      '200': {
+        description: 'The switch as it is now (seen by every processor within seconds).',
+        content: json(ref('JobTypeControl')),
+      },
+      '404': problem('No job type of that name.'),
+      '415': problem('The body is not JSON.'),
+      '422': problem('The body is not {"reason": "…"}.'),
+      ...common,
+    },
+  },
+});
+
 export const adminPaths = {
+  '/v1/admin/job-types': {
+    get: {
+      operationId: 'listJobTypeControls',
+      summary: 'Every job type and whether it is paused',
+      responses: {
+        '200': {
+          description: 'The job types.',
+          content: json({
+            type: 'object',
+            additionalProperties: false,
+            required: ['items'],
+            properties: { items: { type: 'array', items: ref('JobTypeControl') } },
+          }),
+        },
+        ...common,
+      },
+    },
+  },
+  '/v1/admin/job-types/{type}/pause': pauseAction('pause'),
+  '/v1/admin/job-types/{type}/resume': pauseAction('resume'),
   '/v1/admin/dead-letters': {
     get: {
       operationId: 'listDeadLetters',
@@ -101,6 +151,17 @@ export const adminPaths = {
 };
 
 export const adminSchemas = {
+  JobTypeControl: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['type', 'paused', 'reason', 'updatedAt'],
+    properties: {
+      type: { type: 'string' },
+      paused: { type: 'boolean' },
+      reason: { type: ['string', 'null'] },
+      updatedAt: nullable(dateTime),
+    },
+  },
   DeadLetter: {
     type: 'object',
     additionalProperties: false,

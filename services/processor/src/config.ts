@@ -26,6 +26,8 @@ export const settings = {
     min: 50,
     max: 60 * SECOND,
   }),
+  /** How often the paused job types are read (a pause or resume is seen within this). */
+  controlPollMs: intSetting('LONGHAUL_PROCESSOR_CONTROL_POLL_MS', { default: 2 * SECOND, min: 100, max: 60 * SECOND }),
   abortGraceMs: intSetting('LONGHAUL_PROCESSOR_ABORT_GRACE_MS', { default: 5 * SECOND, min: 100, max: 120 * SECOND }),
   maxResultBytes: intSetting('LONGHAUL_PROCESSOR_MAX_RESULT_BYTES', {
     default: 256 * 1024,

@@ -20,6 +20,7 @@ import {
 import { createAcceptanceReader } from './acceptances';
 import { loadProcessorConfig } from './config';
 import { createCancelHandler } from './control/cancel-listener';
+import { watchPausedTypes } from './control/paused-types';
 import { builtInHandlers } from './handlers';
 import { createProcessorMetrics } from './metrics';
 import { createRequestProcessor } from './intake/process-request';
@@ -67,6 +68,12 @@ void runService({
       renewEveryMs: config.leaseRenewMs,
       logger: logger.child({ component: 'leases' }),
     });
+    const paused = await watchPausedTypes({
+      db: infra.mongo.db,
+      everyMs: config.controlPollMs,
+      logger: logger.child({ component: 'job-type-controls' }),
+    });
+    lifecycle.onShutdown('intake', 'paused-types', () => paused.stop());
     const slots = createSlots(config.concurrency);
     const localRuns = new Map<string, LocalRun>();
     let stopping = false;
@@ -93,6 +100,8 @@ void runService({
         logger,
         isStopping: () => stopping,
         watchEveryMs: Math.min(1_000, config.leaseRenewMs),
+        paused,
+        parkingTopic: topics.retry.topic,
         deadLetterTopic: topics.deadLetters.topic,
         settings: {
           owner,

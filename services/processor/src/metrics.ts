@@ -59,6 +59,12 @@ export function createProcessorMetrics(metrics: Metrics) {
       labelNames: ['topic'] as const,
       registers,
     }),
+    parked: new Counter({
+      name: 'longhaul_processor_jobs_parked_total',
+      help: 'Requests of a paused job type moved to the retry topic to wait, by job type.',
+      labelNames: byType,
+      registers,
+    }),
     inFlight: new Gauge({
       name: 'longhaul_processor_jobs_in_flight',
       help: 'Runs in progress in this process.',

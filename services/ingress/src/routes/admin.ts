@@ -5,10 +5,13 @@ import { JOB_ID_PATTERN } from '../job-reads';
 import { jobPath } from '../job-view';
 import { HttpProblem } from '../problem';
 import { redrive, type DeadLetterReads, type RedriveDeps, type RedriveLog } from '../redrive';
+import type { JobTypeControls } from '../job-type-controls';
 import { storeCall } from '../store-call';
 import type { ApiState } from './auth';
 
 export interface AdminRoutesDeps {
+  readonly controls: JobTypeControls;
+  readonly knownTypes: readonly string[];
   readonly redrive: RedriveDeps;
   readonly letters: DeadLetterReads;
   readonly log: RedriveLog;
@@ -61,7 +64,7 @@ function parseJobIds(body: unknown): string[] {
   return [...new Set(ids as string[])];
 }
 
-/** Operator routes (admin keys only, enforced for all of /v1/admin/): dead letters and redrive. */
+/** Operator routes (admin keys only, enforced for all of /v1/admin/): dead letters, redrive, pausing job types. */
 export function adminRoutes(deps: AdminRoutesDeps): Router<ApiState> {
   const router = new Router<ApiState>();
 
@@ -120,6 +123,42 @@ export function adminRoutes(deps: AdminRoutesDeps): Router<ApiState> {
     }
     ctx.body = { results };
   });
+
+  router.get('/v1/admin/job-types', async (ctx) => {
+    const controls = new Map((await storeCall(() => deps.controls.list())).map((c) => [c._id, c]));
+    ctx.body = {
+      items: deps.knownTypes.map((type) => {
+        const c = controls.get(type);
+        return {
+          type,
+          paused: c?.paused ?? false,
+          reason: c?.reason ?? null,
+          updatedAt: c?.updatedAt.toISOString() ?? null,
+        };
+      }),
+    };
+  });
+
+  for (const action of ['pause', 'resume'] as const) {
+    router.post(`/v1/admin/job-types/:type/${action}`, async (ctx) => {
+      const type = ctx.params['type'] ?? '';
+      if (!deps.knownTypes.includes(type)) throw new HttpProblem('notFound', 'no job type of that name');
+      let reason: string | null = null;
+      if (ctx.request.length) {
+        const body = await readJsonBody(ctx, deps.maxBodyBytes);
+        const r = (body as { reason?: unknown } | null)?.reason;
+        const fields = Object.keys((body ?? {}));
+        if ((r !== undefined && (typeof r !== 'string' || r.length > 500)) || fields.some((f) => f !== 'reason')) {
+          throw new HttpProblem('validation', 'send {"reason": "…"} (at most 500 characters) or no body', {
+            errors: [{ pointer: '/reason', message: 'must be a string of at most 500 characters' }],
+          });
+        }
+        reason = typeof r === 'string' ? r : null;
+      }
+      const doc = await storeCall(() => deps.controls.set(type, action === 'pause', reason));
+      ctx.body = { type, paused: doc.paused, reason: doc.reason, updatedAt: doc.updatedAt.toISOString() };
+    });
+  }
 
   return router;
 }

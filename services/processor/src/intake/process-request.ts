@@ -1,6 +1,7 @@
-import { PoisonMessageError, type EventCodec, type JobRequested } from '@longhaul/contracts';
+import { EVENT_TYPE_HEADER, PoisonMessageError, type EventCodec, type JobRequested } from '@longhaul/contracts';
 import type { JobTypeCatalog } from '@longhaul/job-types';
 import type { AcceptanceReader } from '../acceptances';
+import type { PausedTypes } from '../control/paused-types';
 import type { HandlerRegistry } from '../handlers';
 import { decide } from '../runs/decide';
 import { startRun, type LocalRun, type RunDeps, type RunEnd, type RunLease } from '../runs/job-run';
@@ -22,6 +23,9 @@ export interface ProcessDeps extends RunDeps, PoisonDeps {
   readonly localRuns: Map<string, LocalRun>;
   /** How often a request waiting on another process's run looks at it again. */
   readonly watchEveryMs: number;
+  readonly paused: PausedTypes;
+  /** Where requests of a paused type wait (the retry topic), so they block nothing behind them. */
+  readonly parkingTopic: string;
 }
 
 const TRACE_HEADERS = ['traceparent', 'tracestate'];
@@ -32,6 +36,14 @@ function traceHeadersOf(headers: Record<string, unknown> | undefined): Record<st
     const v = headers?.[name];
     if (Buffer.isBuffer(v) && v.length <= 512) out[name] = v.toString();
   }
+  return out;
+}
+
+/** The headers a parked copy keeps: the event type and the trace context. */
+function forwardedHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const out = traceHeadersOf(headers);
+  const type = headers?.[EVENT_TYPE_HEADER];
+  if (Buffer.isBuffer(type)) out[EVENT_TYPE_HEADER] = type.toString();
   return out;
 }
 
@@ -97,6 +109,32 @@ async function processDelivery(
   const logger = deps.logger.child({ jobId: request.jobId });
   const giveUp = () => deps.isStopping() || !delivery.isCurrent();
   const onError = (err: unknown) => logger.warn({ err }, 'job store unavailable; retrying');
+
+  if (deps.paused.isPaused(request.jobType)) {
+    release();
+    if (delivery.topic !== deps.parkingTopic) {
+      // Park it on the retry topic (as it is), so the other types behind it in this partition go on.
+      const parked = await persist(
+        () =>
+          deps.publish({
+            topic: deps.parkingTopic,
+            key: request.jobId,
+            value: delivery.message.value ?? Buffer.alloc(0),
+            headers: { ...forwardedHeaders(delivery.message.headers) },
+          }),
+        { giveUp, onError },
+      );
+      if (parked) {
+        deps.metrics.parked.inc({ type: request.jobType });
+        delivery.done();
+      }
+      return;
+    }
+    while (deps.paused.isPaused(request.jobType)) {
+      if (!(await sleepUntil(Date.now() + 500, delivery))) return;
+    }
+    await ensureSlot();
+  }
 
   while (delivery.isCurrent()) {
     let record: RunRecord | null = null;
