@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicNames } from '@longhaul/kafka';
@@ -10,6 +11,7 @@ import {
   type EventLog,
   type ProcessorUnderTest,
 } from '../helpers/processors';
+import { repoRoot } from '../helpers/service-process';
 import { testStack } from '../helpers/stack';
 import { adminKey, tenants } from '../helpers/tenants';
 import { waitFor } from '../helpers/wait';
@@ -32,9 +34,12 @@ describe('the processor', () => {
   let events: EventLog;
   const processors: ProcessorUnderTest[] = [];
 
+  // A team's own job type, loaded from configuration by both ingress and the processors.
+  const ownTypes = { LONGHAUL_JOB_TYPES_MODULES: join(repoRoot, 'docs/examples/job-types/invoice-export.cjs') };
+
   beforeAll(async () => {
-    api = await startIngress();
-    processors.push(...(await Promise.all([startProcessor(api), startProcessor(api)])));
+    api = await startIngress(ownTypes);
+    processors.push(...(await Promise.all([startProcessor(api, ownTypes), startProcessor(api, ownTypes)])));
     events = await followEvents(api.prefix);
   }, 120_000);
 
@@ -52,6 +57,22 @@ describe('the processor', () => {
     expect(started).toMatchObject({ attempt: 1, epoch: 1, sequence: 1, tenant: 'acme', jobType: 'sleep' });
     expect(done).toMatchObject({ attempt: 1, epoch: 1, sequence: 2 });
     expect(JSON.parse(ofType(seen, 'JobSucceeded')[0]!.result)).toEqual({ sleptMs: 50 });
+  });
+
+  it("runs a team's own job type, declared and handled by a module named in configuration", async () => {
+    const bad = await api.call('POST', '/v1/jobs', {
+      key: acme,
+      body: { type: 'invoice.export', payload: { period: 'October', invoices: 10 } },
+    });
+    expect(bad.status).toBe(422);
+    const id = await submit(api, 'invoice.export', { period: '2026-10', invoices: 250, batchSize: 100 });
+    const seen = await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
+    expect(ofType(seen, 'JobCheckpointed')).toHaveLength(3);
+    expect(JSON.parse(ofType(seen, 'JobSucceeded')[0]!.result)).toEqual({
+      period: '2026-10',
+      exported: 250,
+      batches: 3,
+    });
   });
 
   it('retries a flaky job with backoff until it succeeds on attempt 3', async () => {

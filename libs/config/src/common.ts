@@ -25,6 +25,13 @@ export const commonSettings = {
     pattern: /^[A-Za-z0-9.:-]{1,255}$/,
     patternHint: 'an interface address such as 127.0.0.1 or 0.0.0.0',
   }),
+  /** Paths of modules with a team's own job types (see docs/job-types.md), comma-separated. */
+  jobTypeModules: stringSetting('LONGHAUL_JOB_TYPES_MODULES', {
+    default: '',
+    maxLength: 4_000,
+    pattern: /^[^\0\n]*$/,
+    patternHint: 'comma-separated module paths',
+  }),
   logLevel: enumSetting('LONGHAUL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], 'info'),
   shutdownTimeoutMs: intSetting('LONGHAUL_SHUTDOWN_TIMEOUT_MS', { default: 25_000, min: 1_000, max: 600_000 }),
   instanceId: stringSetting('LONGHAUL_INSTANCE_ID', {

@@ -17,3 +17,4 @@ export {
   type JobHandler,
   type JobLogger,
 } from './handler';
+export { loadJobTypeModules, type JobTypeModuleEntry, type LoadedJobTypes } from './modules';

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
-import { builtInJobTypes, createJobTypeCatalog } from '@longhaul/job-types';
+import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
 import { createPublisher, topicSpecs } from '@longhaul/kafka';
 import { closeServer, connectInfrastructure, createOpsHandler, listen, runService } from '@longhaul/runtime';
 import { createAcceptanceStore } from './acceptance-store';
@@ -70,7 +70,12 @@ void runService({
     });
     lifecycle.onShutdown('drain', 'outbox-relay', () => relay.stop());
 
-    const catalog = createJobTypeCatalog(builtInJobTypes);
+    const ownTypes = loadJobTypeModules(
+      config.jobTypeModules,
+      builtInJobTypes.map((t) => t.name),
+    );
+    const jobTypes = [...builtInJobTypes, ...ownTypes.definitions];
+    const catalog = createJobTypeCatalog(jobTypes);
     const accept = {
       acceptances,
       idempotency,
@@ -107,7 +112,7 @@ void runService({
       auth: createAuthenticator(config.apiKeys, config.adminKeys),
       limiter: createRateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst }),
       routers: [
-        metaRoutes(buildOpenApi(builtInJobTypes)),
+        metaRoutes(buildOpenApi(jobTypes)),
         routes,
         adminRoutes({
           controls: createJobTypeControls(infra.mongo.db),

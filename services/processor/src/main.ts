@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createEventCodec, eventTypes } from '@longhaul/contracts';
-import { builtInJobTypes, createJobTypeCatalog } from '@longhaul/job-types';
+import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
 import { createPublisher, topicSpecs } from '@longhaul/kafka';
 import {
   closeServer,
@@ -74,6 +74,11 @@ void runService({
       logger: logger.child({ component: 'job-type-controls' }),
     });
     lifecycle.onShutdown('intake', 'paused-types', () => paused.stop());
+    const ownTypes = loadJobTypeModules(
+      config.jobTypeModules,
+      builtInJobTypes.map((t) => t.name),
+    );
+    if (ownTypes.definitions.length > 0) logger.info({ types: [...ownTypes.handlers.keys()] }, 'loaded job types');
     const slots = createSlots(config.concurrency);
     const localRuns = new Map<string, LocalRun>();
     let stopping = false;
@@ -92,8 +97,8 @@ void runService({
         codec,
         publish,
         acceptances,
-        catalog: createJobTypeCatalog(builtInJobTypes),
-        handlers: builtInHandlers,
+        catalog: createJobTypeCatalog([...builtInJobTypes, ...ownTypes.definitions]),
+        handlers: new Map([...builtInHandlers, ...ownTypes.handlers]),
         slots,
         localRuns,
         metrics,

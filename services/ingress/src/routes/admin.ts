@@ -147,7 +147,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router<ApiState> {
       if (ctx.request.length) {
         const body = await readJsonBody(ctx, deps.maxBodyBytes);
         const r = (body as { reason?: unknown } | null)?.reason;
-        const fields = Object.keys((body ?? {}));
+        const fields = Object.keys(body ?? {});
         if ((r !== undefined && (typeof r !== 'string' || r.length > 500)) || fields.some((f) => f !== 'reason')) {
           throw new HttpProblem('validation', 'send {"reason": "…"} (at most 500 characters) or no body', {
             errors: [{ pointer: '/reason', message: 'must be a string of at most 500 characters' }],
