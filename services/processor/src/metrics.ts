@@ -89,6 +89,11 @@ export function createProcessorMetrics(metrics: Metrics) {
       help: 'Consumer group rebalances this member went through.',
       registers,
     }),
+    uncommitted: new Gauge({
+      name: 'longhaul_processor_uncommitted_messages',
+      help: 'Messages taken but not yet committed (running, waiting, or finished behind an unfinished one): commit lag.',
+      registers,
+    }),
     commits: new Counter({
       name: 'longhaul_processor_offset_commits_total',
       help: 'Offset commits of completed work.',

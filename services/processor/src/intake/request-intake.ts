@@ -86,6 +86,7 @@ export function createRequestIntake(deps: {
   });
 
   async function commit(): Promise<void> {
+    deps.metrics.uncommitted.set([...ledgers.values()].reduce((n, e) => n + e.ledger.size, 0));
     if (!consumer) return;
     const offsets: { topic: string; partition: number; offset: string }[] = [];
     for (const { topic, partition, ledger } of ledgers.values()) {
