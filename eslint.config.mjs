@@ -5,7 +5,19 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.longhaul/**', 'coverage/**', '**/*.mjs', '**/*.mts'] },
+  // docs/examples: plain JavaScript a team copies into its own deployment, outside every tsconfig
+  // (the processor's integration test loads it for real).
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.longhaul/**',
+      'coverage/**',
+      '**/*.mjs',
+      '**/*.mts',
+      'docs/examples/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
