@@ -5,6 +5,7 @@ import type { IngressUnderTest } from './ingress';
 import { freePort } from './ports';
 import { serviceEnv, startService, type ServiceProcess } from './service-process';
 import { testStack, uniqueName } from './stack';
+import { tenants } from './tenants';
 import { waitFor } from './wait';
 
 export interface ProcessorUnderTest extends ServiceProcess {
@@ -117,3 +118,18 @@ export async function followEvents(prefix: string): Promise<EventLog> {
 
 export const ofType = <T extends LonghaulEvent['eventType']>(events: LonghaulEvent[], type: T) =>
   events.filter((e): e is Extract<LonghaulEvent, { eventType: T }> => e.eventType === type);
+
+/** Submit a job as tenant acme and return its id (the 202 is asserted). */
+export async function submitJob(
+  api: Pick<IngressUnderTest, 'call'>,
+  type: string,
+  payload: unknown,
+  options?: Record<string, number>,
+): Promise<string> {
+  const res = await api.call<{ id: string }>('POST', '/v1/jobs', {
+    key: tenants.acme.key,
+    body: { type, payload, ...(options ? { options } : {}) },
+  });
+  if (res.status !== 202) throw new Error(`submitting ${type} answered ${res.status}: ${res.text}`);
+  return res.body.id;
+}

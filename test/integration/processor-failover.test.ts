@@ -2,26 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngress, type IngressUnderTest } from '../helpers/ingress';
 import {
   followEvents,
+  submitJob,
   isTerminal,
   ofType,
   startProcessor,
   type EventLog,
   type ProcessorUnderTest,
 } from '../helpers/processors';
-import { tenants } from '../helpers/tenants';
 
-const acme = tenants.acme.key;
 const PARTITIONS = { LONGHAUL_REQUESTED_PARTITIONS: '6' };
 
 interface ReportResult {
   steps: number;
   runs: { attempt: number; epoch: number; fromStep: number }[];
-}
-
-async function submit(api: IngressUnderTest, type: string, payload: unknown) {
-  const res = await api.call<{ id: string }>('POST', '/v1/jobs', { key: acme, body: { type, payload } });
-  expect(res.status, res.text).toBe(202);
-  return res.body.id;
 }
 
 /** The step the newest checkpoint of a report.generate job says is done. */
@@ -49,7 +42,7 @@ describe('processors share the work and survive each other', () => {
   });
 
   async function interruptAndResume(interrupt: (p: ProcessorUnderTest) => Promise<void>) {
-    const id = await submit(api, 'report.generate', { steps: 12, stepMs: 400 });
+    const id = await submitJob(api, 'report.generate', { steps: 12, stepMs: 400 });
     const before = await events.waitFor(id, 'step 4 checkpointed', (es) =>
       ofType(es, 'JobCheckpointed').some((c) => stepsDone(c.summary) >= 4),
     );
@@ -98,7 +91,7 @@ describe('processors share the work and survive each other', () => {
     const queue = Array.from({ length: 500 }, (_, i) => i);
     await Promise.all(
       Array.from({ length: 16 }, async () => {
-        while (queue.shift() !== undefined) ids.push(await submit(api, 'sleep', { ms: 20 }));
+        while (queue.shift() !== undefined) ids.push(await submitJob(api, 'sleep', { ms: 20 }));
       }),
     );
     for (const id of ids) await events.waitFor(id, 'a terminal state', (es) => es.some(isTerminal), 120_000);

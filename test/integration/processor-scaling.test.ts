@@ -3,22 +3,15 @@ import type { LonghaulEvent } from '@longhaul/contracts';
 import { startIngress, type IngressUnderTest } from '../helpers/ingress';
 import {
   followEvents,
+  submitJob,
   isTerminal,
   ofType,
   startProcessor,
   type EventLog,
   type ProcessorUnderTest,
 } from '../helpers/processors';
-import { tenants } from '../helpers/tenants';
 
-const acme = tenants.acme.key;
 const SETTINGS = { LONGHAUL_REQUESTED_PARTITIONS: '6', LONGHAUL_PROCESSOR_SESSION_TIMEOUT_MS: '10000' };
-
-async function submit(api: IngressUnderTest, type: string, payload: unknown) {
-  const res = await api.call<{ id: string }>('POST', '/v1/jobs', { key: acme, body: { type, payload } });
-  expect(res.status, res.text).toBe(202);
-  return res.body.id;
-}
 
 async function metric(p: ProcessorUnderTest, name: string): Promise<number> {
   const text = await (await fetch(`${p.opsUrl}/metrics`)).text();
@@ -55,7 +48,7 @@ describe('processors at scale', () => {
     longProcessor = started[0]!;
     processors.push(...started.slice(1));
     [longEvents, events] = await Promise.all([followEvents(longApi.prefix), followEvents(api.prefix)]);
-    longJob = await submit(longApi, 'report.generate', { steps: 18, stepMs: 5_000 });
+    longJob = await submitJob(longApi, 'report.generate', { steps: 18, stepMs: 5_000 });
   }, 120_000);
 
   afterAll(async () => {
@@ -68,7 +61,7 @@ describe('processors at scale', () => {
 
   it('scaling from 2 to 4 processors and back while 20 report.generate jobs run: no restart from step 0, no overlap, no attempt used', async () => {
     const ids = await Promise.all(
-      Array.from({ length: 20 }, () => submit(api, 'report.generate', { steps: 12, stepMs: 1_000 })),
+      Array.from({ length: 20 }, () => submitJob(api, 'report.generate', { steps: 12, stepMs: 1_000 })),
     );
     for (const id of ids) await events.waitFor(id, 'started', (es) => es.some((e) => e.eventType === 'JobStarted'));
     await new Promise((r) => setTimeout(r, 2_000));

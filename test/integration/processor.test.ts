@@ -5,6 +5,7 @@ import { topicNames } from '@longhaul/kafka';
 import { startIngress, type IngressUnderTest } from '../helpers/ingress';
 import {
   followEvents,
+  submitJob,
   isTerminal,
   ofType,
   startProcessor,
@@ -17,15 +18,6 @@ import { adminKey, tenants } from '../helpers/tenants';
 import { waitFor } from '../helpers/wait';
 
 const acme = tenants.acme.key;
-
-async function submit(api: IngressUnderTest, type: string, payload: unknown, options?: Record<string, number>) {
-  const res = await api.call<{ id: string }>('POST', '/v1/jobs', {
-    key: acme,
-    body: { type, payload, ...(options ? { options } : {}) },
-  });
-  expect(res.status, res.text).toBe(202);
-  return res.body.id;
-}
 
 // The processor against the real stack: two processes of one group, jobs submitted through the
 // real ingress, lifecycle events read back from the events and dead-letter topics.
@@ -50,7 +42,7 @@ describe('the processor', () => {
   });
 
   it('runs a job once: started, then succeeded with its result', async () => {
-    const id = await submit(api, 'sleep', { ms: 50 });
+    const id = await submitJob(api, 'sleep', { ms: 50 });
     const seen = await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
     expect(seen.map((e) => e.eventType)).toEqual(['JobStarted', 'JobSucceeded']);
     const [started, done] = seen;
@@ -65,7 +57,7 @@ describe('the processor', () => {
       body: { type: 'invoice.export', payload: { period: 'October', invoices: 10 } },
     });
     expect(bad.status).toBe(422);
-    const id = await submit(api, 'invoice.export', { period: '2026-10', invoices: 250, batchSize: 100 });
+    const id = await submitJob(api, 'invoice.export', { period: '2026-10', invoices: 250, batchSize: 100 });
     const seen = await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
     expect(ofType(seen, 'JobCheckpointed')).toHaveLength(3);
     expect(JSON.parse(ofType(seen, 'JobSucceeded')[0]!.result)).toEqual({
@@ -76,7 +68,7 @@ describe('the processor', () => {
   });
 
   it('retries a flaky job with backoff until it succeeds on attempt 3', async () => {
-    const id = await submit(api, 'flaky', { failTimes: 2, ms: 10 });
+    const id = await submitJob(api, 'flaky', { failTimes: 2, ms: 10 });
     const seen = await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
     const failures = ofType(seen, 'JobAttemptFailed');
     expect(failures.map((f) => f.attempt)).toEqual([1, 2]);
@@ -95,7 +87,7 @@ describe('the processor', () => {
   });
 
   it('fails a job for good after its last attempt and dead-letters it with every error', async () => {
-    const id = await submit(api, 'fail', { message: 'upstream said no' }, { maxAttempts: 2 });
+    const id = await submitJob(api, 'fail', { message: 'upstream said no' }, { maxAttempts: 2 });
     const seen = await events.waitFor(id, 'dead-lettered', (es) => es.some((e) => e.eventType === 'DeadLetter'));
     expect(ofType(seen, 'JobStarted')).toHaveLength(2);
     expect(ofType(seen, 'JobFailed')).toHaveLength(1);
@@ -109,7 +101,7 @@ describe('the processor', () => {
   });
 
   it('redrives a dead-lettered job as a new job, once; the old one stays failed and names it', async () => {
-    const old = await submit(api, 'fail', { message: 'try me again' }, { maxAttempts: 1 });
+    const old = await submitJob(api, 'fail', { message: 'try me again' }, { maxAttempts: 1 });
     await events.waitFor(old, 'dead-lettered', (es) => es.some((e) => e.eventType === 'DeadLetter'));
     const letter = await waitFor('the stored dead letter', async () => {
       const r = await api.call<{ redrivable: boolean }>('GET', `/v1/admin/dead-letters/${old}`, { key: adminKey });
@@ -180,7 +172,7 @@ describe('the processor', () => {
   });
 
   it('times out an attempt: a timed-out attempt is a failed attempt', async () => {
-    const id = await submit(api, 'sleep', { ms: 60_000 }, { timeoutMs: 1_000, maxAttempts: 1 });
+    const id = await submitJob(api, 'sleep', { ms: 60_000 }, { timeoutMs: 1_000, maxAttempts: 1 });
     const seen = await events.waitFor(id, 'failed', (es) => es.some(isTerminal), 20_000);
     const failed = ofType(seen, 'JobFailed');
     expect(failed).toHaveLength(1);
@@ -189,7 +181,7 @@ describe('the processor', () => {
   });
 
   it('cancels a running job within 2 s of the request, and one waiting for its retry never starts again', async () => {
-    const running = await submit(api, 'sleep', { ms: 120_000 });
+    const running = await submitJob(api, 'sleep', { ms: 120_000 });
     await events.waitFor(running, 'started', (es) => es.some((e) => e.eventType === 'JobStarted'));
     const asked = Date.now();
     const res = await api.call('POST', `/v1/jobs/${running}/cancel`, { key: acme });
@@ -201,7 +193,7 @@ describe('the processor', () => {
 
     // A job that is waiting for its retry is queued work: cancelled at once, never started again
     // (its retry may have begun just before the cancel came, which is then a running cancel).
-    const waiting = await submit(api, 'flaky', { failTimes: 5 }, { maxAttempts: 6 });
+    const waiting = await submitJob(api, 'flaky', { failTimes: 5 }, { maxAttempts: 6 });
     await events.waitFor(waiting, 'first failure', (es) => es.some((e) => e.eventType === 'JobAttemptFailed'));
     await api.call('POST', `/v1/jobs/${waiting}/cancel`, { key: acme });
     const after = await events.waitFor(waiting, 'cancelled', (es) => es.some(isTerminal), 10_000);
@@ -223,8 +215,8 @@ describe('the processor', () => {
     expect(pause.body.paused).toBe(true);
     // Processors read the switch every 2 s; give them that before relying on it.
     await new Promise((r) => setTimeout(r, 2_500));
-    const held = await Promise.all([1, 2, 3, 4].map(() => submit(api, 'sleep', { ms: 1 })));
-    const others = await Promise.all([1, 2, 3, 4].map(() => submit(api, 'flaky', { failTimes: 0 })));
+    const held = await Promise.all([1, 2, 3, 4].map(() => submitJob(api, 'sleep', { ms: 1 })));
+    const others = await Promise.all([1, 2, 3, 4].map(() => submitJob(api, 'flaky', { failTimes: 0 })));
     for (const id of others) await events.waitFor(id, 'another type ran', (es) => es.some(isTerminal));
     await new Promise((r) => setTimeout(r, 1_000));
     for (const id of held) expect(events.of(id), id).toEqual([]);
@@ -268,7 +260,7 @@ describe('the processor', () => {
       ],
     });
     await producer.disconnect();
-    const id = await submit(api, 'sleep', { ms: 1 });
+    const id = await submitJob(api, 'sleep', { ms: 1 });
     await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
     const letters = await waitFor('two poison dead letters', () => {
       const found = ofType(events.all(), 'DeadLetter').filter((l) => l.source !== null);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Document, Filter, MatchKeysAndValues } from 'mongodb';
+import { batchedInsertUnique, batchedSetById } from './batched';
 
 /**
  * Compare-and-set for FerretDB. Its conditional updates are not atomic (ten concurrent
@@ -38,7 +39,9 @@ export function createFencedTransitions<T extends Document & { _id: string }>(
   fenceCollection: string,
 ): FencedTransitions<T> {
   const fences = db.collection<Fence>(fenceCollection);
-  const isDuplicate = (err: unknown) => (err as { code?: unknown }).code === 11000;
+  // Group-committed: many processes' and jobs' transitions share round trips.
+  const insertFence = batchedInsertUnique(fences, (stored, attempted) => stored.token === attempted.token);
+  const setFields = batchedSetById(documents);
 
   async function rollForward(fence: Fence): Promise<void> {
     const stillThere = await documents.findOne({ ...fence.from, _id: fence.target } as Filter<T>, {
@@ -51,15 +54,12 @@ export function createFencedTransitions<T extends Document & { _id: string }>(
   return {
     async transition(id, fromKey, fromMatch, to, token = randomUUID()) {
       const fence: Fence = { _id: `${id}/${fromKey}`, target: id, from: fromMatch, to, token, at: new Date() };
-      try {
-        await fences.insertOne(fence);
-      } catch (err) {
-        if (!isDuplicate(err)) throw err;
+      if (!(await insertFence(fence))) {
         const winner = await fences.findOne({ _id: fence._id });
         if (winner) await rollForward(winner);
-        return winner?.token === token;
+        return false;
       }
-      await documents.updateOne({ _id: id } as Filter<T>, { $set: to });
+      await setFields(id, to);
       return true;
     },
   };

@@ -1,4 +1,4 @@
-import { collections, type Db } from '@longhaul/mongo';
+import { batchedFindById, collections, type Db } from '@longhaul/mongo';
 
 /**
  * Read-only view of ingress's acceptance records: the processor must not run a request ingress
@@ -28,9 +28,10 @@ interface AcceptanceFields {
 export function createAcceptanceReader(db: Db): AcceptanceReader {
   const records = db.collection<AcceptanceFields>(collections.acceptances);
   const projection = { tenant: 1, type: 1, state: 1, cancelRequestedAt: 1 };
+  const find = batchedFindById(records, projection);
   return {
     async get(jobId) {
-      const a = await records.findOne({ _id: jobId }, { projection });
+      const a = await find(jobId);
       return (
         a && {
           rejected: a.state === 'rejected',

@@ -86,6 +86,7 @@ void runService({
     const intake = createRequestIntake({
       topics: [topics.requested.topic, topics.retry.topic],
       slots,
+      slotWaitMs: 1_000,
       maxUncommitted: config.maxUncommitted,
       commitEveryMs: config.commitIntervalMs,
       logger: logger.child({ component: 'intake' }),

@@ -1,8 +1,10 @@
 /** How many jobs this process runs (or is about to run) at once: its per-pod concurrency. */
 export interface Slots {
   tryAcquire(): boolean;
-  /** Wait for a free slot (takeovers and due retries queue here; new fetches never do). */
+  /** Wait for a free slot (takeovers and due retries queue here). */
   acquire(): Promise<void>;
+  /** Wait at most `ms` for a free slot; false if none freed up in time. */
+  acquireWithin(ms: number): Promise<boolean>;
   release(): void;
   readonly inUse: number;
   readonly limit: number;
@@ -12,7 +14,7 @@ export interface Slots {
 
 export function createSlots(limit: number): Slots {
   let inUse = 0;
-  const waiters: (() => void)[] = [];
+  let waiters: (() => void)[] = [];
   const listeners: (() => void)[] = [];
   return {
     tryAcquire() {
@@ -26,6 +28,23 @@ export function createSlots(limit: number): Slots {
         return Promise.resolve();
       }
       return new Promise((resolve) => waiters.push(resolve));
+    },
+    acquireWithin(ms) {
+      if (inUse < limit) {
+        inUse += 1;
+        return Promise.resolve(true);
+      }
+      return new Promise((resolve) => {
+        const waiter = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          waiters = waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, ms);
+        waiters.push(waiter);
+      });
     },
     release() {
       const next = waiters.shift();

@@ -25,9 +25,10 @@ export function startLeaseKeeper(deps: {
 }): LeaseKeeper {
   const held = new Map<string, { renewedAt: number; onLost: () => void; onCancelRequested: () => void }>();
   let ticking = false;
+  let stopped = false;
 
   async function tick(): Promise<void> {
-    if (ticking || held.size === 0) return;
+    if (ticking || stopped || held.size === 0) return;
     ticking = true;
     const ids = [...held.keys()];
     const startedAt = Date.now();
@@ -44,6 +45,7 @@ export function startLeaseKeeper(deps: {
       }
       for (const id of await deps.acceptances.cancelRequested([...held.keys()])) held.get(id)?.onCancelRequested();
     } catch (err) {
+      if (stopped) return; // shutting down: the database may be closing under the last tick
       deps.logger.warn({ err, runs: ids.length }, 'renewing leases failed');
       // Past this point another process may have taken the job over: stop rather than run twice.
       const margin = Math.min(deps.renewEveryMs, deps.leaseMs / 3);
@@ -67,6 +69,7 @@ export function startLeaseKeeper(deps: {
       held.delete(jobId);
     },
     stop() {
+      stopped = true;
       clearInterval(timer);
     },
   };

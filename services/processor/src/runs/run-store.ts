@@ -1,5 +1,13 @@
 import type { AttemptError, LonghaulEvent } from '@longhaul/contracts';
-import { collections, createFencedTransitions, type Collection, type Db } from '@longhaul/mongo';
+import { randomUUID } from 'node:crypto';
+import {
+  batchedFindById,
+  batchedInsertUnique,
+  collections,
+  createFencedTransitions,
+  type Collection,
+  type Db,
+} from '@longhaul/mongo';
 
 /**
  * The processor's own record of each job it has seen: who runs it (the lease), which attempt
@@ -49,6 +57,8 @@ export interface RunRecord {
   errors: AttemptError[];
   /** The events of the latest state change, re-published as they are on a redelivery. */
   owed: OwedMessage[];
+  /** Names the insert that created the record, so a batched insert knows whose it was. */
+  startToken?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -104,6 +114,9 @@ export interface RunStore {
 export function createRunStore(db: Db): RunStore {
   const runs: Collection<RunRecord> = db.collection<RunRecord>(collections.jobRuns);
   const fences = createFencedTransitions(db, runs, collections.jobRunFences);
+  // The hot path (a read and an insert per job) is group-committed across concurrent jobs.
+  const findRecord = batchedFindById(runs);
+  const insertRecord = batchedInsertUnique(runs, (stored, attempted) => stored.startToken === attempted.startToken);
   const isDuplicate = (err: unknown) => (err as { code?: unknown }).code === 11000;
   /** Leave the state (state, epoch) for `to`: one winner among every process that tries. */
   const transition = (
@@ -121,34 +134,29 @@ export function createRunStore(db: Db): RunStore {
     );
 
   return {
-    get: (jobId) => runs.findOne({ _id: jobId }),
+    get: findRecord,
     async getMany(jobIds) {
       const found = await runs.find({ _id: { $in: [...jobIds] } }).toArray();
       return new Map(found.map((r) => [r._id, r]));
     },
-    async insertRunning(job, owner, leaseMs) {
+    insertRunning(job, owner, leaseMs) {
       const now = new Date();
-      try {
-        await runs.insertOne({
-          _id: job.jobId,
-          tenant: job.tenant,
-          type: job.type,
-          attempt: job.attempt,
-          epoch: 1,
-          state: 'running',
-          owner,
-          leaseUntil: new Date(now.getTime() + leaseMs),
-          checkpoint: null,
-          errors: [],
-          owed: [],
-          createdAt: now,
-          updatedAt: now,
-        });
-        return true;
-      } catch (err) {
-        if (isDuplicate(err)) return false;
-        throw err;
-      }
+      return insertRecord({
+        _id: job.jobId,
+        tenant: job.tenant,
+        type: job.type,
+        attempt: job.attempt,
+        epoch: 1,
+        state: 'running',
+        owner,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        checkpoint: null,
+        errors: [],
+        owed: [],
+        startToken: randomUUID(),
+        createdAt: now,
+        updatedAt: now,
+      });
     },
     claim(from, attempt, owner, leaseMs) {
       return transition(from._id, from, {
