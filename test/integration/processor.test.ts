@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventCodec, createSchemaRegistry, goldenEvents } from '@longhaul/contracts';
 import { topicNames } from '@longhaul/kafka';
 import { startIngress, type IngressUnderTest } from '../helpers/ingress';
 import {
@@ -269,5 +270,25 @@ describe('the processor', () => {
     expect(letters.map((l) => l.jobId).sort()).toEqual(['garbage-1', 'garbage-2']);
     expect(letters[0]!.source?.topic).toBe(names.requested);
     expect(letters.find((l) => l.jobId === 'garbage-1')!.source!.value!.toString()).toBe('not avro at all');
+
+    // A request that decodes but cannot run (a type no processor knows): its job is failed for
+    // good with the reason, so its client is not left waiting.
+    const codec = createEventCodec(createSchemaRegistry({ url: testStack().schemaRegistryUrl }), api.prefix);
+    const jobId = '01JZZZZZZZZZZZZZZZZZZZZZZZ';
+    const bogus = await codec.encode({ ...goldenEvents.JobRequested, jobId, jobType: 'no.such.type', tenant: 'acme' });
+    const sender = kafka.producer();
+    await sender.connect();
+    await sender.send({
+      topic: names.requested,
+      messages: [{ key: bogus.key, value: bogus.value, headers: bogus.headers }],
+    });
+    await sender.disconnect();
+    const failed = await events.waitFor(jobId, 'failed for good', (es) => es.some((e) => e.eventType === 'DeadLetter'));
+    expect(failed.map((e) => e.eventType).sort()).toEqual(['DeadLetter', 'JobDeadLettered', 'JobFailed']);
+    expect(ofType(failed, 'JobFailed')[0]!.error).toMatchObject({
+      type: 'urn:longhaul:error:invalid-request',
+      retriable: false,
+    });
+    expect(ofType(failed, 'JobFailed')[0]!.error.detail).toContain('unknown job type');
   });
 });
