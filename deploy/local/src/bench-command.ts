@@ -3,10 +3,13 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { devCredentials } from './dev-credentials';
 import { layoutFor } from './layout';
-import { portsFor } from './ports';
+import { portsFor, processorOpsPort } from './ports';
 import { onceStopSignal } from './signals';
 import { startInfrastructure, startServices, type Stack } from './stack';
 import { createOutput } from './supervisor';
+
+/** Benchmarks that start and stop their own processors, to control how many run. */
+const RUN_OWN_PROCESSORS = new Set(['processor']);
 
 /**
  * `npm run bench:<name>`: the whole stack on the bench ports with a fresh data folder, then
@@ -28,7 +31,9 @@ export async function runBench(names: readonly string[]): Promise<number> {
 
   rmSync(layout.dataDir, { recursive: true, force: true });
   const credentials = devCredentials(layout.dataDir, {});
-  const processors = Number(env['LONGHAUL_PROCESSORS'] ?? '1');
+  // The stack starts none for a benchmark that runs its own (unless LONGHAUL_PROCESSORS says).
+  const ownProcessors = names.some((n) => RUN_OWN_PROCESSORS.has(n));
+  const processors = Number(env['LONGHAUL_PROCESSORS'] ?? (ownProcessors ? '0' : '1'));
   let stack: Stack | undefined;
   let code = 0;
   try {
@@ -61,6 +66,11 @@ export async function runBench(names: readonly string[]): Promise<number> {
             LONGHAUL_BENCH_SCHEMA_REGISTRY_URL: stack!.endpoints.schemaRegistryUrl,
             LONGHAUL_BENCH_MONGO_URL: stack!.endpoints.mongoUrl,
             LONGHAUL_BENCH_RESULTS_DIR: join(layout.root, 'bench', 'results'),
+            LONGHAUL_BENCH_LOG_DIR: layout.logDir,
+            // For benchmarks that run their own processors: how many the stack runs, and the
+            // first ops port after theirs.
+            LONGHAUL_BENCH_STACK_PROCESSORS: String(processors),
+            LONGHAUL_BENCH_PROCESSOR_OPS_PORT: String(processorOpsPort(ports, processors)),
           },
         });
         void stop.signalled.then((sig) => child.kill(sig));

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Document, Filter, MatchKeysAndValues } from 'mongodb';
-import { batchedInsertUnique, batchedSetById } from './batched';
 
 /**
  * Compare-and-set for FerretDB. Its conditional updates are not atomic (ten concurrent
@@ -39,9 +38,7 @@ export function createFencedTransitions<T extends Document & { _id: string }>(
   fenceCollection: string,
 ): FencedTransitions<T> {
   const fences = db.collection<Fence>(fenceCollection);
-  // Group-committed: many processes' and jobs' transitions share round trips.
-  const insertFence = batchedInsertUnique(fences, (stored, attempted) => stored.token === attempted.token);
-  const setFields = batchedSetById(documents);
+  const isDuplicate = (err: unknown) => (err as { code?: unknown }).code === 11000;
 
   async function rollForward(fence: Fence): Promise<void> {
     const stillThere = await documents.findOne({ ...fence.from, _id: fence.target } as Filter<T>, {
@@ -54,12 +51,15 @@ export function createFencedTransitions<T extends Document & { _id: string }>(
   return {
     async transition(id, fromKey, fromMatch, to, token = randomUUID()) {
       const fence: Fence = { _id: `${id}/${fromKey}`, target: id, from: fromMatch, to, token, at: new Date() };
-      if (!(await insertFence(fence))) {
+      try {
+        await fences.insertOne(fence);
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
         const winner = await fences.findOne({ _id: fence._id });
         if (winner) await rollForward(winner);
-        return false;
+        return winner?.token === token;
       }
-      await setFields(id, to);
+      await documents.updateOne({ _id: id } as Filter<T>, { $set: to });
       return true;
     },
   };

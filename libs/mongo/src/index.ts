@@ -68,4 +68,3 @@ export const collections = {
   redrives: 'redrives',
 } as const;
 export { createFencedTransitions, type FencedTransitions } from './fences';
-export { batchedFindById, batchedInsertUnique, batchedSetById } from './batched';
