@@ -77,7 +77,7 @@ export async function startIngress(extra: NodeJS.ProcessEnv = {}): Promise<Ingre
       return response;
     },
     async stop() {
-      if (proc.child.exitCode === null) await proc.terminate();
+      if (proc.alive()) await proc.terminate();
       await mongo.close();
       await dropTestDatabase(database, mongoUrl);
     },

@@ -13,6 +13,8 @@ export interface ServiceProcess {
   exited: Promise<{ code: number; at: number }>;
   /** SIGTERM, then how long it took to exit and with what code. */
   terminate(): Promise<{ code: number; ms: number }>;
+  /** Not exited yet. (A process killed by a signal keeps `exitCode === null`: use this.) */
+  alive(): boolean;
 }
 
 /** Run a built service (services/<name>/dist/main.js) as its own process with Node 24. */
@@ -33,6 +35,7 @@ export function startService(name: string, env: NodeJS.ProcessEnv): ServiceProce
     child,
     output: () => out,
     exited,
+    alive: () => child.exitCode === null && child.signalCode === null,
     async terminate() {
       const sent = Date.now();
       child.kill('SIGTERM');

@@ -26,7 +26,7 @@ describe('processors share the work and survive each other', () => {
   let events: EventLog;
   const processors: ProcessorUnderTest[] = [];
 
-  const running = () => processors.filter((p) => p.child.exitCode === null);
+  const running = () => processors.filter((p) => p.alive());
   const owning = (worker: string) => running().find((p) => worker.startsWith(`${p.name}-`));
 
   beforeAll(async () => {

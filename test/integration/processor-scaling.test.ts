@@ -36,7 +36,7 @@ describe('processors at scale', () => {
   let api: IngressUnderTest;
   let events: EventLog;
   const processors: ProcessorUnderTest[] = [];
-  const running = () => processors.filter((p) => p.child.exitCode === null);
+  const running = () => processors.filter((p) => p.alive());
 
   beforeAll(async () => {
     [longApi, api] = await Promise.all([startIngress(SETTINGS), startIngress(SETTINGS)]);
@@ -53,9 +53,7 @@ describe('processors at scale', () => {
 
   afterAll(async () => {
     await Promise.all([events?.stop(), longEvents?.stop()]);
-    await Promise.all(
-      [...running(), longProcessor].filter((p) => p?.child.exitCode === null).map((p) => p.terminate()),
-    );
+    await Promise.all([...running(), longProcessor].filter((p) => p?.alive()).map((p) => p.terminate()));
     await Promise.all([api?.stop(), longApi?.stop()]);
   });
 

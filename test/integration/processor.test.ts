@@ -38,7 +38,7 @@ describe('the processor', () => {
 
   afterAll(async () => {
     await events?.stop();
-    await Promise.all(processors.filter((p) => p.child.exitCode === null).map((p) => p.terminate()));
+    await Promise.all(processors.filter((p) => p.alive()).map((p) => p.terminate()));
     await api?.stop();
   });
 
