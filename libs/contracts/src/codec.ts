@@ -16,6 +16,7 @@ const routes: Record<EventType, keyof ReturnType<typeof topicNames>> = {
   JobCancelled: 'events',
   JobDeadLettered: 'events',
   DeadLetter: 'deadLetters',
+  JobStateChanged: 'state',
 };
 
 /** The header that names the event type, so a consumer can route without decoding. */

@@ -88,6 +88,22 @@ export interface DeadLetter extends EventEnvelope<'DeadLetter'> {
   source: { topic: string; partition: number; offset: string; value: Buffer | null } | null;
 }
 
+export interface JobStateChanged extends EventEnvelope<'JobStateChanged'> {
+  version: number;
+  cause: { eventId: string; eventType: string; time: number };
+  status: string;
+  progress: { percent: number; stage: string | null; message: string | null; updatedAt: number } | null;
+  maxAttempts: number | null;
+  nextAttemptAt: number | null;
+  result: string | null;
+  error: JobError | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  webhook: JobWebhook | null;
+  redriveOf: string | null;
+}
+
 export interface EventsByType {
   JobRequested: JobRequested;
   JobStarted: JobStarted;
@@ -100,6 +116,7 @@ export interface EventsByType {
   JobCancelled: JobCancelled;
   JobDeadLettered: JobDeadLettered;
   DeadLetter: DeadLetter;
+  JobStateChanged: JobStateChanged;
 }
 
 /** Any Longhaul event; `eventType` tells which. */

@@ -19,6 +19,33 @@ export interface JobProblem {
   detail: string | null;
 }
 
+/** A failed attempt, as the job's document keeps it (oldest first). */
+export interface JobAttemptRecord {
+  attempt: number;
+  error: JobProblem;
+  failedAt: Date;
+}
+
+/**
+ * A change the projector accepted and has not yet seen published to the state topic. Kept in
+ * the document (written with the change itself), so a crash between the write and the publish
+ * re-publishes exactly these when the same events are delivered again.
+ */
+export interface PendingStateChange {
+  version: number;
+  epoch: number;
+  sequence: number;
+  attempt: number;
+  cause: { eventId: string; eventType: string; time: Date };
+  status: JobStatus;
+  progress: JobProgress | null;
+  nextAttemptAt: Date | null;
+  error: JobProblem | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  appliedAt: Date;
+}
+
 export interface JobDocument {
   /** The job id. */
   _id: string;
@@ -26,19 +53,38 @@ export interface JobDocument {
   type: string;
   status: JobStatus;
   progress: JobProgress | null;
+  /** The attempt in hand (0 until the first start). */
   attempt: number;
-  maxAttempts: number;
+  /** Null until the request itself was projected (lifecycle events may come first). */
+  maxAttempts: number | null;
+  timeoutMs: number | null;
   nextAttemptAt: Date | null;
-  /** JSON text, when succeeded. */
+  /** Every failed attempt's error, oldest first. */
+  attempts: JobAttemptRecord[];
+  checkpoint: { summary: string | null; sizeBytes: number; at: Date } | null;
+  /** JSON text, when succeeded (text, so FerretDB never sees client-chosen keys). */
   result: string | null;
   error: JobProblem | null;
+  cancelReason: string | null;
+  /** The payload's size; its contents stay in the acceptance record. */
+  payloadBytes: number | null;
+  webhook: { url: string; events: string[]; hasSecret: boolean } | null;
+  redriveOf: string | null;
+  /** The request was projected (its fields above are known). */
+  requested: boolean;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  deadLetteredAt: Date | null;
   updatedAt: Date;
+  /** When a terminal job is removed (finishedAt + retention); null while it is not final. */
+  expiresAt: Date | null;
   /** What the projector last applied: the guard against stale and repeated events. */
   epoch: number;
   sequence: number;
+  /** How many changes were accepted: the per-job order of the state changelog. */
+  version: number;
+  pendingChanges: PendingStateChange[];
 }
 
 /** The events a webhook subscriber may ask for (Standard Webhooks `type`). */

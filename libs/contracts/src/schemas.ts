@@ -177,6 +177,75 @@ export const schemas = {
       },
     ],
   ),
+  JobStateChanged: event(
+    'JobStateChanged',
+    "The projector applied an event to a job's read model: the job as GET /v1/jobs/{id} shows it from now on. " +
+      'Published only for changes it accepted, after they are durable, on the state topic. The envelope names ' +
+      "the job's current attempt and the (epoch, sequence) of the event that caused the change; time is when it " +
+      'was applied.',
+    [
+      {
+        name: 'version',
+        type: 'long',
+        doc: 'Per job: 1 for the first accepted change, + 1 for each one after. Receivers order by it.',
+      },
+      {
+        name: 'cause',
+        type: {
+          type: 'record',
+          name: 'StateCause',
+          fields: [
+            { name: 'eventId', type: 'string' },
+            { name: 'eventType', type: 'string' },
+            { name: 'time', type: millis, doc: 'When the processor (or ingress) emitted it.' },
+          ],
+        },
+      },
+      { name: 'status', type: 'string', doc: 'queued, running, retrying, succeeded, failed or cancelled.' },
+      {
+        name: 'progress',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'StateProgress',
+            fields: [
+              { name: 'percent', type: 'double' },
+              optionalString('stage', 'A short name of the step in hand.'),
+              optionalString('message', 'A line for a person.'),
+              { name: 'updatedAt', type: millis },
+            ],
+          },
+        ],
+        default: null,
+      },
+      { name: 'maxAttempts', type: ['null', 'int'], default: null, doc: 'Null until the request was projected.' },
+      { name: 'nextAttemptAt', type: ['null', millis], default: null },
+      optionalString('result', 'The result as JSON text, when succeeded.'),
+      { name: 'error', type: ['null', jobError], default: null, doc: "When failed: the last attempt's error." },
+      { name: 'createdAt', type: millis },
+      { name: 'startedAt', type: ['null', millis], default: null },
+      { name: 'finishedAt', type: ['null', millis], default: null },
+      {
+        name: 'webhook',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'JobWebhook',
+            doc: 'The per-job webhook; its secret stays encrypted in the acceptance record.',
+            fields: [
+              { name: 'url', type: 'string' },
+              { name: 'events', type: { type: 'array', items: 'string' }, default: [] },
+              { name: 'hasSecret', type: 'boolean', default: false },
+            ],
+          },
+        ],
+        default: null,
+      },
+      optionalString('redriveOf', 'The dead-lettered job this one redrives.'),
+    ],
+  ),
 } as const satisfies Record<string, RecordSchema>;
 
 export type EventType = keyof typeof schemas;

@@ -14,6 +14,8 @@ export interface ConsumerRunnerOptions {
    * position and the owner commits with `consumer.commitOffsets` (work that outlives a batch).
    */
   readonly autoCommit?: boolean;
+  /** How many partitions' batches run at once (kafkajs default 1). */
+  readonly partitionsConsumedConcurrently?: number;
   /** A rebalance is starting (this member's partitions are about to be revoked). */
   readonly onRebalancing?: () => void;
   /** Joined with a (new) assignment. */
@@ -80,6 +82,7 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
       await consumer.run({
         eachBatchAutoResolve: false,
         autoCommit: opts.autoCommit ?? true,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
         eachBatch: opts.eachBatch,
       });
     },

@@ -3,3 +3,4 @@ export { ensureTopics, topicNames, topicSpecs, type TopicSettings, type TopicSpe
 export { createConsumerRunner, type ConsumerRunner, type ConsumerRunnerOptions } from './consumer';
 export type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 export { PublishTimeout, createPublisher, type OutgoingMessage, type Publish } from './publisher';
+export { coPartitionedAssigner, planCoPartitioned } from './co-partitioned-assigner';

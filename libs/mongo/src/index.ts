@@ -1,6 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 
-export type { Collection, Db, Filter, MongoClient } from 'mongodb';
+export type { AnyBulkWriteOperation, Collection, Db, Document, Filter, MongoClient, WriteError } from 'mongodb';
+export { MongoBulkWriteError } from 'mongodb';
 
 export interface MongoConnection {
   readonly client: MongoClient;

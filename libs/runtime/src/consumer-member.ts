@@ -22,7 +22,10 @@ export async function startConsumerMember(
     name?: string;
     /** Called with the runner before it starts consuming (an owner that pauses and commits needs it). */
     beforeStart?: (runner: ConsumerRunner) => void;
-  } & Pick<ConsumerRunnerOptions, 'autoCommit' | 'config' | 'fromBeginning' | 'onJoin' | 'onRebalancing'>,
+  } & Pick<
+    ConsumerRunnerOptions,
+    'autoCommit' | 'config' | 'fromBeginning' | 'onJoin' | 'onRebalancing' | 'partitionsConsumedConcurrently'
+  >,
   ctx: ServiceContext,
 ): Promise<ConsumerRunner> {
   const runner = createConsumerRunner({

@@ -10,6 +10,8 @@ export interface JobView {
   attempt: number;
   maxAttempts: number;
   nextAttemptAt: string | null;
+  attempts: { attempt: number; error: { type: string; title: string; detail: string | null }; failedAt: string }[];
+  checkpoint: { summary: string | null; sizeBytes: number; at: string } | null;
   result: unknown;
   error: { type: string; title: string; detail: string | null } | null;
   cancelRequested: boolean;
@@ -50,6 +52,8 @@ export function viewFromAcceptance(a: AcceptanceRecord): JobView {
     attempt: 0,
     maxAttempts: a.request.maxAttempts,
     nextAttemptAt: null,
+    attempts: [],
+    checkpoint: null,
     result: null,
     error: null,
     cancelRequested: a.cancelRequestedAt !== null,
@@ -63,7 +67,10 @@ export function viewFromAcceptance(a: AcceptanceRecord): JobView {
   };
 }
 
-/** The projected job, with what only the acceptance record knows (webhook, cancel flag). */
+/**
+ * The projected job, with what only the acceptance record knows (the cancel flag) and what the
+ * projection may not have yet (the request's fields, when its lifecycle events came first).
+ */
 export function viewFromDocument(
   doc: JobDocument,
   acceptance: AcceptanceRecord | null,
@@ -76,16 +83,24 @@ export function viewFromDocument(
     status: doc.status,
     progress: doc.progress ? { ...doc.progress, updatedAt: doc.progress.updatedAt.toISOString() } : null,
     attempt: doc.attempt,
-    maxAttempts: doc.maxAttempts,
+    maxAttempts: doc.maxAttempts ?? fromAcceptance?.maxAttempts ?? Math.max(1, doc.attempt),
     nextAttemptAt: iso(doc.nextAttemptAt),
+    attempts: (doc.attempts ?? []).map((a) => ({
+      attempt: a.attempt,
+      error: { type: a.error.type, title: a.error.title, detail: a.error.detail },
+      failedAt: a.failedAt.toISOString(),
+    })),
+    checkpoint: doc.checkpoint ? { ...doc.checkpoint, at: doc.checkpoint.at.toISOString() } : null,
     result: doc.status === 'succeeded' ? parseResult(doc.result) : null,
     error: doc.status === 'failed' && doc.error ? doc.error : null,
     cancelRequested: fromAcceptance?.cancelRequested ?? false,
     createdAt: doc.createdAt.toISOString(),
     startedAt: iso(doc.startedAt),
     finishedAt: iso(doc.finishedAt),
-    webhook: fromAcceptance?.webhook ?? null,
-    redriveOf: fromAcceptance?.redriveOf ?? null,
+    webhook: doc.requested
+      ? doc.webhook && { url: doc.webhook.url, events: doc.webhook.events }
+      : (fromAcceptance?.webhook ?? null),
+    redriveOf: doc.requested ? doc.redriveOf : (fromAcceptance?.redriveOf ?? null),
     redrivenAs: doc.status === 'failed' ? redrivenAs : null,
     links: links(doc._id),
   };

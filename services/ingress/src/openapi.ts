@@ -11,6 +11,12 @@ import { problemTypes } from './problem';
  * responses against it.
  */
 
+const problemShape = {
+  type: 'object',
+  required: ['type', 'title', 'detail'],
+  properties: { type: { type: 'string' }, title: { type: 'string' }, detail: { type: ['string', 'null'] } },
+};
+
 export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
   const jobSchema = {
     type: 'object',
@@ -23,6 +29,8 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
       'attempt',
       'maxAttempts',
       'nextAttemptAt',
+      'attempts',
+      'checkpoint',
       'result',
       'error',
       'cancelRequested',
@@ -52,12 +60,25 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
       attempt: { type: 'integer', minimum: 0, description: '0 until the first attempt starts.' },
       maxAttempts: { type: 'integer', minimum: 1 },
       nextAttemptAt: nullable(dateTime),
-      result: { description: 'The handler’s result, when succeeded; else null.' },
-      error: nullable({
+      attempts: {
+        type: 'array',
+        description: 'Every failed attempt with its error, oldest first.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['attempt', 'error', 'failedAt'],
+          properties: { attempt: { type: 'integer', minimum: 1 }, error: problemShape, failedAt: dateTime },
+        },
+      },
+      checkpoint: nullable({
         type: 'object',
-        required: ['type', 'title', 'detail'],
-        properties: { type: { type: 'string' }, title: { type: 'string' }, detail: { type: ['string', 'null'] } },
+        additionalProperties: false,
+        required: ['summary', 'sizeBytes', 'at'],
+        description: 'The last checkpoint the job saved (its contents stay with the processor).',
+        properties: { summary: { type: ['string', 'null'] }, sizeBytes: { type: 'integer', minimum: 0 }, at: dateTime },
       }),
+      result: { description: 'The handler’s result, when succeeded; else null.' },
+      error: nullable(problemShape),
       cancelRequested: { type: 'boolean' },
       createdAt: dateTime,
       startedAt: nullable(dateTime),
