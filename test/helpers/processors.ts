@@ -2,60 +2,31 @@ import { createEventCodec, createSchemaRegistry, type LonghaulEvent } from '@lon
 import { topicNames } from '@longhaul/kafka';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { IngressUnderTest } from './ingress';
-import { freePort } from './ports';
-import { serviceEnv, startService, type ServiceProcess } from './service-process';
+import { startWorker, type WorkerUnderTest } from './service-process';
 import { testStack, uniqueName } from './stack';
 import { tenants } from './tenants';
 import { waitFor } from './wait';
 
-export interface ProcessorUnderTest extends ServiceProcess {
-  readonly opsUrl: string;
-  readonly name: string;
-  /** kill -9: no shutdown, no lease hand-back, no commit. */
-  kill(): Promise<void>;
-}
+export type ProcessorUnderTest = WorkerUnderTest;
 
 /** A processor process on the ingress's topics and database, ready (joined its group) when this resolves. */
-export async function startProcessor(
+export function startProcessor(
   ingress: Pick<IngressUnderTest, 'prefix' | 'database'>,
   extra: NodeJS.ProcessEnv = {},
   name = uniqueName('proc'),
 ): Promise<ProcessorUnderTest> {
-  const port = await freePort();
-  const proc = startService(
-    'processor',
-    serviceEnv({
-      prefix: ingress.prefix,
-      database: ingress.database,
-      port,
-      extra: {
-        LONGHAUL_INSTANCE_ID: name,
-        LONGHAUL_PROCESSOR_LEASE_MS: '6000',
-        LONGHAUL_PROCESSOR_LEASE_RENEW_MS: '1000',
-        LONGHAUL_PROCESSOR_SESSION_TIMEOUT_MS: '8000',
-        LONGHAUL_PROCESSOR_ABORT_GRACE_MS: '2000',
-        ...extra,
-      },
-    }),
-  );
-  const opsUrl = `http://127.0.0.1:${port}`;
-  await waitFor(
-    `processor ${name} ready`,
-    async () => {
-      if (proc.child.exitCode !== null) throw new Error(`processor exited:\n${proc.output()}`);
-      return (await fetch(`${opsUrl}/readyz`).catch(() => undefined))?.status === 200;
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
-  return {
-    ...proc,
-    opsUrl,
+  return startWorker('processor', {
+    prefix: ingress.prefix,
+    database: ingress.database,
     name,
-    async kill() {
-      proc.child.kill('SIGKILL');
-      await proc.exited;
+    extra: {
+      LONGHAUL_PROCESSOR_LEASE_MS: '6000',
+      LONGHAUL_PROCESSOR_LEASE_RENEW_MS: '1000',
+      LONGHAUL_PROCESSOR_SESSION_TIMEOUT_MS: '8000',
+      LONGHAUL_PROCESSOR_ABORT_GRACE_MS: '2000',
+      ...extra,
     },
-  };
+  });
 }
 
 export interface EventLog {
@@ -80,11 +51,19 @@ export interface EventLog {
 export const isTerminal = (e: LonghaulEvent) =>
   e.eventType === 'JobSucceeded' || e.eventType === 'JobFailed' || e.eventType === 'JobCancelled';
 
-/** Follow the events and dead-letter topics of a prefix from the beginning, decoding every message. */
-export async function followEvents(prefix: string): Promise<EventLog> {
+/** Follow topics of a prefix (by default the events and dead letters) from the beginning, decoding every message. */
+export async function followEvents(
+  prefix: string,
+  which: readonly (keyof ReturnType<typeof topicNames>)[] = ['events', 'deadLetters'],
+  brokers: string[] = testStack().kafkaBrokers,
+): Promise<EventLog> {
   const stack = testStack();
   const codec = createEventCodec(createSchemaRegistry({ url: stack.schemaRegistryUrl }), prefix);
-  const kafka = new Kafka({ clientId: 'longhaul-test', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'longhaul-test',
+    brokers,
+    logLevel: process.env['LONGHAUL_TEST_KAFKA_LOG'] === 'debug' ? logLevel.INFO : logLevel.NOTHING,
+  });
   const consumer: Consumer = kafka.consumer({ groupId: uniqueName('it-events'), maxWaitTimeInMs: 100 });
   const names = topicNames(prefix);
   const byJob = new Map<string, LonghaulEvent[]>();
@@ -92,7 +71,7 @@ export async function followEvents(prefix: string): Promise<EventLog> {
   const seenIds = new Set<string>();
   const all: LonghaulEvent[] = [];
   await consumer.connect();
-  await consumer.subscribe({ topics: [names.events, names.deadLetters], fromBeginning: true });
+  await consumer.subscribe({ topics: which.map((t) => names[t]), fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
       const event = await codec.decode(message);
@@ -112,7 +91,9 @@ export async function followEvents(prefix: string): Promise<EventLog> {
     all: () => all,
     waitFor: (jobId, what, done, timeoutMs = 30_000) =>
       waitFor(`${what} (job ${jobId})`, () => (done(of(jobId)) ? of(jobId) : undefined), { timeoutMs, intervalMs: 50 }),
-    stop: () => consumer.disconnect(),
+    // Bounded: a kafkajs consumer caught in a rejoin can take minutes to disconnect.
+    stop: () =>
+      Promise.race([consumer.disconnect(), new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]),
   };
 }
 

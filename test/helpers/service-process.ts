@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { freePort } from './ports';
 import { testStack } from './stack';
+import { waitFor } from './wait';
 import { adminKey, tenants } from './tenants';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -66,5 +68,59 @@ export function serviceEnv(opts: { prefix: string; database: string; port: numbe
     LONGHAUL_ADMIN_KEYS: adminKey,
     LONGHAUL_SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
     ...opts.extra,
+  };
+}
+
+export interface WorkerUnderTest extends ServiceProcess {
+  readonly opsUrl: string;
+  readonly name: string;
+  /** kill -9: no shutdown, no hand-back, no commit. */
+  kill(): Promise<void>;
+}
+
+/** Start a consumer service (processor, projector, notifier) and wait until its /readyz answers 200. */
+export async function startWorker(
+  service: string,
+  opts: { prefix: string; database: string; name: string; extra: NodeJS.ProcessEnv },
+): Promise<WorkerUnderTest> {
+  const port = await freePort();
+  const proc = startService(
+    service,
+    serviceEnv({
+      prefix: opts.prefix,
+      database: opts.database,
+      port,
+      extra: { LONGHAUL_INSTANCE_ID: opts.name, ...opts.extra },
+    }),
+  );
+  const opsUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      `${service} ${opts.name} ready`,
+      async () => {
+        if (!proc.alive()) throw new Error(`${service} exited:\n${proc.output()}`);
+        const res = await fetch(`${opsUrl}/readyz`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+        return res?.status === 200;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  } catch (err) {
+    const ready = await fetch(`${opsUrl}/readyz`, { signal: AbortSignal.timeout(2_000) })
+      .then((r) => r.text())
+      .catch(() => 'no answer');
+    // Never leave a process behind for the next suite.
+    if (proc.alive()) proc.child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n/readyz: ${ready}\nlast output:\n${proc.output().slice(-6_000)}`, {
+      cause: err,
+    });
+  }
+  return {
+    ...proc,
+    opsUrl,
+    name: opts.name,
+    async kill() {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    },
   };
 }

@@ -1,18 +1,105 @@
 /**
- * The projector: applies the lifecycle events of `jobs.events` to the job read model.
- * Composition root. Until its issue lands it is the consumer skeleton: it joins its group and
- * acknowledges what it reads.
+ * The projector: the only writer of the job read model. It applies `jobs.requested` and
+ * `jobs.events` to one document per job and announces every accepted change on `jobs.state`.
+ * Composition root: config → infrastructure → store, projection and publisher → the consumer.
+ * How it works: docs/architecture.md, "The read model".
  */
-import { acknowledgingHandler, runConsumerService } from '@longhaul/runtime';
+import { createEventCodec } from '@longhaul/contracts';
+import { collections } from '@longhaul/mongo';
+import { coPartitionedAssigner, createPublisher, topicSpecs } from '@longhaul/kafka';
+import {
+  closeServer,
+  connectInfrastructure,
+  createOpsHandler,
+  runService,
+  startConsumerMember,
+  startOpsServer,
+} from '@longhaul/runtime';
 import { loadProjectorConfig } from './config';
+import { createEventIntake } from './intake/event-intake';
 import { createProjectorMetrics } from './metrics';
+import { createJobStore } from './projection/job-store';
+import { createEventProjection } from './projection/project-events';
+import { createRetentionSweeper, startSweeping } from './retention/sweeper';
 
-void runConsumerService({
+void runService({
   name: 'projector',
   loadConfig: () => loadProjectorConfig(process.env),
-  input: (topics) => topics.events,
-  createHandler: (_infra, ctx) => {
+  logLevel: (c) => c.logLevel,
+  shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,
+  async start(config, ctx) {
+    const { logger, lifecycle } = ctx;
+    const ops = await startOpsServer({ host: config.bindHost, port: config.opsPort, handler: createOpsHandler(ctx) });
+    lifecycle.onShutdown('close', 'ops-server', () => closeServer(ops, { forceAfterMs: 1_000 }));
+    const topics = topicSpecs(config);
+    const infra = await connectInfrastructure(
+      'projector',
+      config,
+      [topics.requested, topics.events, topics.state],
+      ctx,
+    );
     const metrics = createProjectorMetrics(ctx.metrics);
-    return acknowledgingHandler((topic) => metrics.messagesConsumed.inc({ topic }));
+    const codec = createEventCodec(infra.registry, config.topicPrefix);
+    await codec.register(['JobStateChanged']);
+    const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
+    const publish = createPublisher(producer, { timeoutMs: 10_000, maxBatch: 5_000 });
+
+    const store = createJobStore(infra.mongo.db, collections.jobs);
+    await store.ensureIndexes();
+    const project = createEventProjection({
+      store,
+      settings: { retentionMs: config.retentionMs },
+      publishStates: async (states) => {
+        const encoded = await Promise.all(states.map((s) => codec.encode(s)));
+        await Promise.all(encoded.map((m) => publish(m)));
+      },
+    });
+    const intake = createEventIntake({ codec, project, metrics, logger: logger.child({ component: 'intake' }) });
+    await startConsumerMember(
+      {
+        kafka: infra.kafka,
+        groupId: `${config.topicPrefix}projector`,
+        topics: [topics.requested.topic, topics.events.topic],
+        partitionsConsumedConcurrently: config.concurrentPartitions,
+        config: {
+          partitionAssigners: [coPartitionedAssigner],
+          maxWaitTimeInMs: 100,
+          sessionTimeout: config.sessionTimeoutMs,
+          // A member that restarts after a crash waits, when it joins, for the dead member it
+          // replaces to rejoin or time out; batches here take milliseconds, so wait no longer
+          // than a session (kafkajs's default is 60 s).
+          rebalanceTimeout: config.sessionTimeoutMs,
+          heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 5)),
+        },
+        eachBatch: (payload) => intake.eachBatch(payload),
+        // Partitions may have moved: documents cached before may have been written by another member.
+        onRebalancing: () => project.forget(),
+        onJoin: () => project.forget(),
+      },
+      ctx,
+    );
+    const sweeper = createRetentionSweeper(infra.mongo.db, {
+      jobsCollection: collections.jobs,
+      batchSize: config.sweepBatchSize,
+      maxBatches: 100,
+      retentionMs: config.retentionMs,
+      pauseMs: 50,
+    });
+    await sweeper.ensureIndexes();
+    const sweeping = startSweeping(sweeper, {
+      intervalMs: config.sweepIntervalMs,
+      onSwept: (removed) => {
+        metrics.jobsExpired.inc(removed.jobs);
+        if (removed.jobs + removed.rejectedAcceptances > 0) logger.info(removed, 'removed expired jobs');
+      },
+      onError: (err) => {
+        metrics.sweepFailures.inc();
+        logger.warn({ err }, 'retention sweep failed; the next one starts over');
+      },
+    });
+    lifecycle.onShutdown('intake', 'retention-sweeper', () => sweeping.stop());
+    logger.info({ collection: collections.jobs, retentionHours: config.retentionHours }, 'projecting');
   },
 });

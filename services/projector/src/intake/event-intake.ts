@@ -1,0 +1,101 @@
+import { createGroupCommit } from '@longhaul/batching';
+import { PoisonMessageError, type EventCodec } from '@longhaul/contracts';
+import type { EachBatchPayload } from '@longhaul/kafka';
+import type { Logger } from '@longhaul/runtime';
+import { isProjected, type ProjectedEvent } from '../projection/apply-event';
+import type { EventProjection, ProjectionOutcome } from '../projection/project-events';
+import type { ProjectorMetrics } from '../metrics';
+
+export interface EventIntakeDeps {
+  readonly codec: EventCodec;
+  readonly project: EventProjection;
+  readonly metrics: ProjectorMetrics;
+  readonly logger: Logger;
+  /** Partition batches that go into one bulk write at most. */
+  readonly maxBatchesPerWrite?: number;
+  readonly retryDelayMs?: { first: number; max: number };
+}
+
+/**
+ * The consumer side: decode each fetched batch, hand it to the projection (batches of several
+ * partitions that arrive while a write is in flight share the next one), and resolve the batch's
+ * offsets only once its events are durably written and announced. A failed write (the database
+ * or Kafka is down) is retried until it succeeds or the member leaves the group, so the
+ * projector stops where it is and goes on from there: nothing is skipped.
+ */
+export function createEventIntake(deps: EventIntakeDeps) {
+  const { metrics, logger } = deps;
+  const retry = deps.retryDelayMs ?? { first: 200, max: 5_000 };
+  const writes = createGroupCommit<ProjectedEvent[], ProjectionOutcome>(
+    async (batches) => {
+      const events = batches.flat();
+      const started = process.hrtime.bigint();
+      const outcome = await deps.project(events);
+      metrics.writeSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.batchEvents.observe(events.length);
+      const appliedAt = Date.now();
+      for (const e of outcome.applied) {
+        metrics.eventsApplied.inc({ event_type: e.eventType });
+        metrics.projectionLagSeconds.observe(Math.max(0, appliedAt - e.time) / 1_000);
+      }
+      for (const { reason } of outcome.ignored) metrics.eventsIgnored.inc({ reason });
+      metrics.statesPublished.inc(outcome.published);
+      return batches.map(() => outcome);
+    },
+    { maxBatch: deps.maxBatchesPerWrite ?? 64 },
+  );
+
+  async function decode(payload: EachBatchPayload): Promise<ProjectedEvent[]> {
+    const { batch } = payload;
+    const events: ProjectedEvent[] = [];
+    for (const message of batch.messages) {
+      try {
+        const event = await deps.codec.decode(message);
+        if (isProjected(event)) events.push(event);
+        else metrics.eventsIgnored.inc({ reason: 'not-projected' });
+      } catch (err) {
+        if (!(err instanceof PoisonMessageError)) throw err;
+        // Only the processors and ingress write these topics: a message that is not an event is
+        // a bug elsewhere. It is counted and skipped (its contents are not logged), never retried.
+        metrics.eventsIgnored.inc({ reason: 'poison' });
+        logger.warn(
+          { topic: batch.topic, partition: batch.partition, offset: message.offset, reason: err.message },
+          'skipped a message that is not a Longhaul event',
+        );
+      }
+    }
+    return events;
+  }
+
+  return {
+    async eachBatch(payload: EachBatchPayload): Promise<void> {
+      const { batch } = payload;
+      if (batch.messages.length === 0) return;
+      metrics.messagesConsumed.inc({ topic: batch.topic }, batch.messages.length);
+      const events = await decode(payload);
+      for (let delay = retry.first; ; delay = Math.min(delay * 2, retry.max)) {
+        if (!payload.isRunning() || payload.isStale()) return;
+        try {
+          if (events.length > 0) await writes.submit(events);
+          break;
+        } catch (err) {
+          metrics.writeFailures.inc();
+          logger.warn(
+            { err, topic: batch.topic, partition: batch.partition, retryInMs: delay },
+            'could not apply a batch; retrying',
+          );
+          await new Promise((r) => setTimeout(r, delay));
+          await payload.heartbeat();
+        }
+      }
+      payload.resolveOffset(batch.lastOffset());
+      metrics.consumerLag.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n)),
+      );
+      await payload.heartbeat();
+    },
+    /** Wait for the write in flight (shutdown). */
+    drain: () => writes.drain(),
+  };
+}

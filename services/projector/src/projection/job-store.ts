@@ -1,0 +1,127 @@
+import type { JobDocument } from '@longhaul/contracts';
+import {
+  collections,
+  MongoBulkWriteError,
+  type AnyBulkWriteOperation,
+  type Db,
+  type WriteError,
+} from '@longhaul/mongo';
+
+/** A document to write, and the version it was read at (null: there was none). */
+export interface JobWrite {
+  readonly doc: JobDocument;
+  readonly readVersion: number | null;
+}
+
+export interface JobStore {
+  load(ids: readonly string[]): Promise<Map<string, JobDocument>>;
+  /**
+   * Write every document in one unordered bulk write, each guarded by the version it was read
+   * at; returns the ids whose guard lost (someone wrote the job in between: read it again).
+   * Any other failure throws, and nothing of the batch may be assumed written.
+   */
+  write(writes: readonly JobWrite[]): Promise<{ conflicts: string[] }>;
+  ensureIndexes(): Promise<void>;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** The list route's filters (tenant + created time, status or type; ids sort by time) and the sweeper's. */
+const readModelIndexes = [
+  { key: { tenant: 1, _id: -1 }, name: 'tenant_id' },
+  { key: { tenant: 1, status: 1, _id: -1 }, name: 'tenant_status_id' },
+  { key: { tenant: 1, type: 1, _id: -1 }, name: 'tenant_type_id' },
+  { key: { expiresAt: 1 }, name: 'expires_at' },
+] as const;
+
+/**
+ * Statements per update command. FerretDB 1.24 runs an update command's statements on a
+ * PostgreSQL connection each and deadlocks for good once a command (or several at once) needs
+ * more than its pool of 50: every later command waits forever. Small commands, one at a time.
+ */
+const UPDATES_PER_COMMAND = 16;
+/** Documents per insert command (FerretDB writes an insert batch in one statement: fast). */
+const INSERTS_PER_COMMAND = 500;
+/** Reads by `_id` at once: FerretDB answers `_id` equality by index, but scans for `$in`. */
+const READS_AT_ONCE = 16;
+
+export function createJobStore(db: Db, collectionName: string = collections.jobs): JobStore {
+  const jobs = db.collection<JobDocument>(collectionName);
+
+  /** Run one bulk write; the ids whose guard lost (duplicate key), or throw for anything else. */
+  async function bulk(ops: AnyBulkWriteOperation<JobDocument>[], ids: readonly string[]): Promise<string[]> {
+    try {
+      const res = await jobs.bulkWrite(ops, { ordered: false });
+      const done = res.insertedCount + res.matchedCount + res.upsertedCount;
+      if (done !== ops.length) throw new Error(`bulk write reported ${done} of ${ops.length} documents written`);
+      return [];
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const errors: WriteError[] = ([] as WriteError[]).concat(err.writeErrors);
+      if (errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+      const done = err.result.insertedCount + err.result.matchedCount + err.result.upsertedCount;
+      if (done + errors.length !== ops.length)
+        throw new Error(`bulk write accounted for ${done + errors.length} of ${ops.length} documents`, { cause: err });
+      return errors.map((e) => ids[e.index]!);
+    }
+  }
+
+  const chunks = <T>(items: readonly T[], size: number): T[][] =>
+    Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+  return {
+    async load(ids) {
+      const found = new Map<string, JobDocument>();
+      for (const group of chunks(ids, READS_AT_ONCE)) {
+        const docs = await Promise.all(group.map((id) => jobs.findOne({ _id: id })));
+        for (const d of docs) if (d) found.set(d._id, d);
+      }
+      return found;
+    },
+
+    async write(writes) {
+      // A new document is inserted: if it exists after all, the insert fails with a duplicate
+      // key for that document alone. A known one is replaced guarded by (_id, version) with
+      // upsert: when the guard loses, the upsert tries to insert an `_id` that exists and fails
+      // the same way. So every write either succeeded or is named in the errors. (FerretDB
+      // ignores `ordered` on update batches: nothing depends on the order within one.)
+      const conflicts: string[] = [];
+      const inserts = writes.filter((w) => w.readVersion === null);
+      for (const group of chunks(inserts, INSERTS_PER_COMMAND)) {
+        const ops = group.map((w) => ({ insertOne: { document: w.doc } }));
+        conflicts.push(
+          ...(await bulk(
+            ops,
+            group.map((w) => w.doc._id),
+          )),
+        );
+      }
+      const replaces = writes.filter((w) => w.readVersion !== null);
+      for (const group of chunks(replaces, UPDATES_PER_COMMAND)) {
+        const ops = group.map((w) => ({
+          replaceOne: { filter: { _id: w.doc._id, version: w.readVersion! }, replacement: w.doc, upsert: true },
+        }));
+        conflicts.push(
+          ...(await bulk(
+            ops,
+            group.map((w) => w.doc._id),
+          )),
+        );
+      }
+      return { conflicts };
+    },
+
+    async ensureIndexes() {
+      // One index per call, and only the missing ones: FerretDB 1.24 drops the connection
+      // ("slice bounds out of range") on a createIndexes of several indexes that already exist.
+      const listed = (await jobs
+        .listIndexes()
+        .toArray()
+        .catch(() => [])) as { name?: unknown }[];
+      const existing = new Set(listed.map((i) => String(i.name)));
+      for (const spec of readModelIndexes) {
+        if (!existing.has(spec.name)) await jobs.createIndex(spec.key, { name: spec.name });
+      }
+    },
+  };
+}
