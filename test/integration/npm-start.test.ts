@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports';
+import { freePortBlock } from '../helpers/ports';
 import { repoRoot } from '../helpers/service-process';
 import { testStack } from '../helpers/stack';
 import { WaitAborted, waitFor } from '../helpers/wait';
@@ -44,17 +44,18 @@ const alive = (pid: number) => {
 
 /** Distinct free ports for everything `npm start` listens on. */
 async function portsEnv(): Promise<NodeJS.ProcessEnv> {
-  const base = await freePort();
+  // One block above the ephemeral range: the named ports first, the ops ports (base + 2, + 3,
+  // + 11…) from +10.
+  const base = await freePortBlock(40);
   return {
-    LONGHAUL_HTTP_PORT: String(await freePort()),
-    LONGHAUL_KAFKA_PORT: String(await freePort()),
-    LONGHAUL_KAFKA_CONTROLLER_PORT: String(await freePort()),
-    LONGHAUL_REGISTRY_PORT: String(await freePort()),
-    LONGHAUL_REGISTRY_MANAGEMENT_PORT: String(await freePort()),
-    LONGHAUL_MONGO_PORT: String(await freePort()),
-    LONGHAUL_POSTGRES_PORT: String(await freePort()),
-    // ops ports are base+2, +3, +11…; a high base keeps them clear of the others
-    LONGHAUL_OPS_BASE_PORT: String(Math.min(base, 60_000)),
+    LONGHAUL_HTTP_PORT: String(base),
+    LONGHAUL_KAFKA_PORT: String(base + 1),
+    LONGHAUL_KAFKA_CONTROLLER_PORT: String(base + 2),
+    LONGHAUL_REGISTRY_PORT: String(base + 3),
+    LONGHAUL_REGISTRY_MANAGEMENT_PORT: String(base + 4),
+    LONGHAUL_MONGO_PORT: String(base + 5),
+    LONGHAUL_POSTGRES_PORT: String(base + 6),
+    LONGHAUL_OPS_BASE_PORT: String(base + 10),
   };
 }
 
