@@ -15,15 +15,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { AssignerProtocol, Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { EVENT_TYPE_HEADER, createEventCodec, createSchemaRegistry, type LonghaulEvent } from '@longhaul/contracts';
 import { topicNames } from '@longhaul/kafka';
-import { benchEnv, median, writeResults } from './results';
+import { benchEnv, median, numberSetting, percentile, writeResults } from './results';
 
 const env = benchEnv();
-const setting = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
-  return n;
-};
+const setting = numberSetting;
 const settings = {
   /** Pickup: submissions per second, for how long, after an untimed warm-up. */
   rate: setting('LONGHAUL_BENCH_RATE', 200),
@@ -56,11 +51,6 @@ const processorMain = join(__dirname, '..', '..', 'services', 'processor', 'dist
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (n: number) => `${Math.round(n)} ms`;
 const seconds = (n: number) => `${(n / 1000).toFixed(2)} s`;
-/** Nearest-rank percentile. */
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 const spread = (values: readonly number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s.at(-1) ?? NaN };

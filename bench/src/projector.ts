@@ -15,15 +15,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createEventCodec, createSchemaRegistry, type JobStateChanged, type LonghaulEvent } from '@longhaul/contracts';
 import { topicNames } from '@longhaul/kafka';
-import { benchEnv, median, writeResults } from './results';
+import { benchEnv, median, numberSetting, percentile, writeResults } from './results';
 
 const env = benchEnv();
-const setting = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return n;
-};
+const setting = numberSetting;
 const settings = {
   backlog: setting('LONGHAUL_BENCH_BACKLOG', 100_000),
   catchUpRuns: setting('LONGHAUL_BENCH_CATCHUP_RUNS', 3),
@@ -41,8 +36,6 @@ const topics = topicNames(prefix);
 const projectorMain = join(__dirname, '..', '..', 'services', 'projector', 'dist', 'main.js');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 /* ── the events ──────────────────────────────────────────────────────────────────────── */
 

@@ -47,3 +47,18 @@ export function writeResults(dir: string, name: string, data: object): string {
   );
   return file;
 }
+
+/** A numeric benchmark setting from the environment (non-negative), or its default. */
+export function numberSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
+/** Nearest-rank percentile of sorted values (NaN for none). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
