@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chownSync,
@@ -88,6 +88,36 @@ export function postgresRuntime(installed: string, runtimeParent: string): strin
   return dir;
 }
 
+/**
+ * FerretDB 1.24 pushes `_id` equality down as `(_jsonb -> '_id') @> '"…"'`, which the btree index
+ * it creates on `_id` cannot serve: every lookup by `_id` was a sequential scan (FerretDB issue
+ * 4646; `explain` shows a Seq Scan). This event trigger gives every table FerretDB creates a GIN
+ * index on `_jsonb -> '_id'`, which serves exactly that operator. Local stack only: MongoDB, and
+ * a FerretDB that uses its indexes, need nothing of the kind.
+ */
+const ID_INDEX_TRIGGER = `
+CREATE OR REPLACE FUNCTION longhaul_index_ferretdb_id() RETURNS event_trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  t record;
+BEGIN
+  FOR t IN SELECT objid, object_identity FROM pg_event_trigger_ddl_commands()
+           WHERE command_tag = 'CREATE TABLE' AND object_type = 'table'
+  LOOP
+    IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = t.objid AND attname = '_jsonb' AND NOT attisdropped) THEN
+      EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> ''_id''))',
+                     left((SELECT relname FROM pg_class WHERE oid = t.objid), 50) || '_id_gin', t.object_identity);
+    END IF;
+  END LOOP;
+END
+$fn$;
+
+DROP EVENT TRIGGER IF EXISTS longhaul_index_ferretdb_id;
+
+CREATE EVENT TRIGGER longhaul_index_ferretdb_id ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+  EXECUTE FUNCTION longhaul_index_ferretdb_id();
+
+`;
+
 export function postgresSpec(opts: { runtime: string; dataDir: string; port: number }): ProcessSpec {
   const user = isRoot() ? NOBODY : undefined;
   const preferred = join(opts.dataDir, 'postgres');
@@ -103,6 +133,14 @@ export function postgresSpec(opts: { runtime: string; dataDir: string; port: num
       { stdio: 'ignore', ...(user ?? {}) },
     );
   }
+  // Before the server starts (single-user mode needs the data folder to itself); idempotent.
+  const setup = spawnSync(join(opts.runtime, 'bin', 'postgres'), ['--single', '-j', '-D', data, 'postgres'], {
+    input: ID_INDEX_TRIGGER,
+    encoding: 'utf8',
+    ...(user ?? {}),
+  });
+  if (setup.status !== 0 || /\bERROR:/.test(setup.stderr))
+    throw new Error(`installing the _id index trigger in PostgreSQL failed:\n${setup.stderr}`);
   return {
     name: 'postgres',
     command: join(opts.runtime, 'bin', 'postgres'),
