@@ -104,6 +104,18 @@ interface Projector {
   stop(): Promise<void>;
 }
 
+/** Projectors this benchmark started and has not stopped: killed if the benchmark itself ends. */
+const running = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 async function startProjector(): Promise<Projector> {
   const port = await freePort();
   const profileDir = process.env['LONGHAUL_CPU_PROFILE_DIR'];
@@ -132,7 +144,13 @@ async function startProjector(): Promise<Projector> {
       },
     },
   );
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  running.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
   const opsUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
