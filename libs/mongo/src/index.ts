@@ -69,3 +69,4 @@ export const collections = {
   redrives: 'redrives',
 } as const;
 export { createFencedTransitions, type FencedTransitions } from './fences';
+export { ensureIndexes, type IndexSpec } from './indexes';

@@ -1,9 +1,11 @@
 import type { JobDocument } from '@longhaul/contracts';
 import {
   collections,
+  ensureIndexes,
   MongoBulkWriteError,
   type AnyBulkWriteOperation,
   type Db,
+  type IndexSpec,
   type WriteError,
 } from '@longhaul/mongo';
 
@@ -26,13 +28,12 @@ export interface JobStore {
 
 const DUPLICATE_KEY = 11000;
 
-/** The list route's filters (tenant + created time, status or type; ids sort by time) and the sweeper's. */
-const readModelIndexes = [
+/** The list route's filters (tenant + created time, status or type; ids sort by time). The sweeper adds its own. */
+const readModelIndexes: readonly IndexSpec[] = [
   { key: { tenant: 1, _id: -1 }, name: 'tenant_id' },
   { key: { tenant: 1, status: 1, _id: -1 }, name: 'tenant_status_id' },
   { key: { tenant: 1, type: 1, _id: -1 }, name: 'tenant_type_id' },
-  { key: { expiresAt: 1 }, name: 'expires_at' },
-] as const;
+];
 
 /**
  * Statements per update command. FerretDB 1.24 runs an update command's statements on a
@@ -111,17 +112,6 @@ export function createJobStore(db: Db, collectionName: string = collections.jobs
       return { conflicts };
     },
 
-    async ensureIndexes() {
-      // One index per call, and only the missing ones: FerretDB 1.24 drops the connection
-      // ("slice bounds out of range") on a createIndexes of several indexes that already exist.
-      const listed = (await jobs
-        .listIndexes()
-        .toArray()
-        .catch(() => [])) as { name?: unknown }[];
-      const existing = new Set(listed.map((i) => String(i.name)));
-      for (const spec of readModelIndexes) {
-        if (!existing.has(spec.name)) await jobs.createIndex(spec.key, { name: spec.name });
-      }
-    },
+    ensureIndexes: () => ensureIndexes(jobs, readModelIndexes),
   };
 }

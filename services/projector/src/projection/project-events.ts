@@ -42,8 +42,18 @@ export interface ProjectEventsDeps {
 export function createEventProjection(deps: ProjectEventsDeps) {
   const now = deps.now ?? (() => new Date());
   const remember = deps.rememberJobs ?? 50_000;
-  const published = createVersionMemory(remember);
-  const cache = createDocumentCache(remember);
+  /** Job id → highest version this process saw acknowledged on the state topic. */
+  const published = createLru<number>(remember);
+  /** The documents as this process last wrote or read them. */
+  const cache = createLru<JobDocument>(remember);
+
+  const cached = (ids: readonly string[]) =>
+    new Map(
+      ids.flatMap((id) => {
+        const doc = cache.get(id);
+        return doc ? [[id, doc] as const] : [];
+      }),
+    );
 
   async function projectEvents(events: readonly ProjectedEvent[]): Promise<ProjectionOutcome> {
     const byJob = new Map<string, ProjectedEvent[]>();
@@ -60,7 +70,7 @@ export function createEventProjection(deps: ProjectEventsDeps) {
     for (let round = 1; ids.length > 0; round++) {
       if (round > 5) throw new Error(`jobs kept changing under the projector: ${ids.slice(0, 5).join(', ')}`);
       // First round: the cache, and "new" for the rest; later rounds read the conflicting jobs.
-      const loaded = round === 1 ? cache.getAll(ids) : await deps.store.load(ids);
+      const loaded = round === 1 ? cached(ids) : await deps.store.load(ids);
       const appliedAt = now();
       const batch: { write: JobWrite | null; doc: JobDocument; applied: ProjectedEvent[]; ignored: typeof ignored }[] =
         [];
@@ -94,7 +104,7 @@ export function createEventProjection(deps: ProjectEventsDeps) {
           cache.delete(b.doc._id);
           continue;
         }
-        cache.set(b.doc);
+        cache.set(b.doc._id, b.doc);
         applied.push(...b.applied);
         ignored.push(...b.ignored);
         for (const change of b.doc.pendingChanges) toPublish.push(stateChangedEvent(b.doc, change));
@@ -102,7 +112,7 @@ export function createEventProjection(deps: ProjectEventsDeps) {
       ids = conflicts;
     }
     await deps.publishStates(toPublish);
-    for (const s of toPublish) published.set(s.jobId, s.version);
+    for (const s of toPublish) if ((published.get(s.jobId) ?? 0) < s.version) published.set(s.jobId, s.version);
     return { applied, ignored, published: toPublish.length, writes };
   }
 
@@ -114,38 +124,24 @@ export function createEventProjection(deps: ProjectEventsDeps) {
 
 export type EventProjection = ReturnType<typeof createEventProjection>;
 
-/** The documents as this process last wrote or read them; bounded, least recently used out. */
-function createDocumentCache(limit: number) {
-  const docs = new Map<string, JobDocument>();
+/** A map bounded to `limit` entries; reading or writing an entry makes it the newest, the oldest goes. */
+function createLru<V>(limit: number) {
+  const entries = new Map<string, V>();
   return {
-    getAll(ids: readonly string[]) {
-      const found = new Map<string, JobDocument>();
-      for (const id of ids) {
-        const doc = docs.get(id);
-        if (doc) found.set(id, doc);
+    get(key: string): V | undefined {
+      const value = entries.get(key);
+      if (value !== undefined) {
+        entries.delete(key);
+        entries.set(key, value);
       }
-      return found;
+      return value;
     },
-    set(doc: JobDocument) {
-      docs.delete(doc._id);
-      docs.set(doc._id, doc);
-      if (docs.size > limit) docs.delete(docs.keys().next().value!);
+    set(key: string, value: V) {
+      entries.delete(key);
+      entries.set(key, value);
+      if (entries.size > limit) entries.delete(entries.keys().next().value!);
     },
-    delete: (id: string) => docs.delete(id),
-    clear: () => docs.clear(),
-  };
-}
-
-/** Job id → highest version this process saw acknowledged on the state topic; bounded, oldest out. */
-function createVersionMemory(limit: number) {
-  const versions = new Map<string, number>();
-  return {
-    get: (id: string) => versions.get(id),
-    set(id: string, version: number) {
-      if ((versions.get(id) ?? 0) >= version) return;
-      versions.delete(id);
-      versions.set(id, version);
-      if (versions.size > limit) versions.delete(versions.keys().next().value!);
-    },
+    delete: (key: string) => entries.delete(key),
+    clear: () => entries.clear(),
   };
 }

@@ -1,5 +1,5 @@
 import type { JobDocument } from '@longhaul/contracts';
-import { collections, type Db, type Document, type Filter } from '@longhaul/mongo';
+import { collections, ensureIndexes, type Db, type Filter } from '@longhaul/mongo';
 
 /**
  * Retention. A job is kept for the retention period after it became final (`expiresAt` on its
@@ -35,13 +35,6 @@ export interface SweeperSettings {
 
 /** The TTL backstop on servers that have TTL indexes: a day after the sweeper's deadline. */
 export const TTL_BACKSTOP_SECONDS = 86_400;
-
-interface IndexSpec {
-  readonly collection: string;
-  readonly key: Document;
-  readonly name: string;
-  readonly expireAfterSeconds?: number;
-}
 
 export function createRetentionSweeper(db: Db, settings: SweeperSettings): RetentionSweeper {
   const jobs = db.collection<JobDocument>(settings.jobsCollection);
@@ -87,19 +80,17 @@ export function createRetentionSweeper(db: Db, settings: SweeperSettings): Reten
     },
 
     async ensureIndexes() {
-      const specs: IndexSpec[] = [
-        { collection: collections.jobRunFences, key: { target: 1 }, name: 'target' },
-        { collection: collections.acceptances, key: { state: 1, rejectedAt: 1 }, name: 'state_rejected_at' },
-      ];
-      if (await hasTtlIndexes(db)) {
-        specs.push({
-          collection: settings.jobsCollection,
-          key: { expiresAt: 1 },
-          name: 'expires_at_ttl_backstop',
-          expireAfterSeconds: TTL_BACKSTOP_SECONDS,
-        });
-      }
-      await ensureIndexes(db, specs);
+      await ensureIndexes(db.collection(collections.jobRunFences), [{ key: { target: 1 }, name: 'target' }]);
+      await ensureIndexes(db.collection(collections.acceptances), [
+        { key: { state: 1, rejectedAt: 1 }, name: 'state_rejected_at' },
+      ]);
+      // One index on `expiresAt` serves the sweeper's query; where the server has TTL indexes it
+      // is also the backstop (one key pattern cannot carry two indexes with different options).
+      await ensureIndexes(jobs, [
+        (await hasTtlIndexes(db))
+          ? { key: { expiresAt: 1 }, name: 'expires_at_ttl_backstop', expireAfterSeconds: TTL_BACKSTOP_SECONDS }
+          : { key: { expiresAt: 1 }, name: 'expires_at' },
+      ]);
     },
   };
 }
@@ -108,25 +99,6 @@ export function createRetentionSweeper(db: Db, settings: SweeperSettings): Reten
 export async function hasTtlIndexes(db: Db): Promise<boolean> {
   const info = await db.admin().command({ buildInfo: 1 });
   return !('ferretdbVersion' in info);
-}
-
-/**
- * Create the missing indexes one at a time: FerretDB 1.24 drops the connection on a
- * createIndexes of several indexes that already exist.
- */
-export async function ensureIndexes(db: Db, specs: readonly IndexSpec[]): Promise<void> {
-  for (const spec of specs) {
-    const coll = db.collection(spec.collection);
-    const listed = (await coll
-      .listIndexes()
-      .toArray()
-      .catch(() => [])) as { name?: unknown }[];
-    if (listed.some((i) => i.name === spec.name)) continue;
-    await coll.createIndex(spec.key, {
-      name: spec.name,
-      ...(spec.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.expireAfterSeconds }),
-    });
-  }
 }
 
 /**
