@@ -89,7 +89,10 @@ describe('the processor', () => {
 
   it('fails a job for good after its last attempt and dead-letters it with every error', async () => {
     const id = await submitJob(api, 'fail', { message: 'upstream said no' }, { maxAttempts: 2 });
-    const seen = await events.waitFor(id, 'dead-lettered', (es) => es.some((e) => e.eventType === 'DeadLetter'));
+    // The dead letter and the JobDeadLettered event travel on different topics: wait for both.
+    const seen = await events.waitFor(id, 'dead-lettered', (es) =>
+      ['DeadLetter', 'JobDeadLettered'].every((type) => es.some((e) => e.eventType === type)),
+    );
     expect(ofType(seen, 'JobStarted')).toHaveLength(2);
     expect(ofType(seen, 'JobFailed')).toHaveLength(1);
     expect(ofType(seen, 'JobFailed')[0]!.error).toMatchObject({ detail: 'upstream said no' });
