@@ -19,12 +19,17 @@ export interface ServiceProcess {
   alive(): boolean;
 }
 
-/** Run a built service (services/<name>/dist/main.js) as its own process with Node 24. */
-export function startService(name: string, env: NodeJS.ProcessEnv): ServiceProcess {
+/** Run a built service (services/<name>/dist/main.js, or another entry of it) as its own process with Node 24. */
+export function startService(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  entry = 'main.js',
+  args: string[] = [],
+): ServiceProcess {
   const stack = testStack();
   const child = spawn(
     stack.node,
-    ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services', name, 'dist', 'main.js')],
+    ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services', name, 'dist', entry), ...args],
     { env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

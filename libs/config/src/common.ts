@@ -19,6 +19,12 @@ export const commonSettings = {
   }),
   requestedPartitions: intSetting('LONGHAUL_REQUESTED_PARTITIONS', { default: 12, min: 1, max: 1000 }),
   eventsPartitions: intSetting('LONGHAUL_EVENTS_PARTITIONS', { default: 12, min: 1, max: 1000 }),
+  /**
+   * How long the request and lifecycle topics keep events (set when they are created). A read-model
+   * rebuild can only replay what they still hold: at least the read model's retention plus the
+   * longest a job lives, so the projector refuses a read-model retention within a day of it.
+   */
+  topicRetentionHours: intSetting('LONGHAUL_TOPIC_RETENTION_HOURS', { default: 14 * 24, min: 48, max: 24 * 3650 }),
   maxBodyBytes: intSetting('LONGHAUL_MAX_BODY_BYTES', { default: 1024 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
   bindHost: stringSetting('LONGHAUL_BIND_HOST', {
     default: '0.0.0.0',
@@ -32,6 +38,12 @@ export const commonSettings = {
     pattern: /^[^\0\n]*$/,
     patternHint: 'comma-separated module paths',
   }),
+  /**
+   * How often the projector and the ingress look at the read-model pointer (which collection
+   * holds the read model; a rebuild moves it). One value for all, so a rebuild knows how long
+   * readers take to follow.
+   */
+  pointerPollMs: intSetting('LONGHAUL_READ_MODEL_POLL_MS', { default: 1_000, min: 100, max: 60_000 }),
   logLevel: enumSetting('LONGHAUL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], 'info'),
   shutdownTimeoutMs: intSetting('LONGHAUL_SHUTDOWN_TIMEOUT_MS', { default: 25_000, min: 1_000, max: 600_000 }),
   instanceId: stringSetting('LONGHAUL_INSTANCE_ID', {

@@ -27,6 +27,8 @@ export interface TopicSettings {
   readonly eventsPartitions: number;
   /** The HTTP request body limit: a topic must take a message at least twice that size. */
   readonly maxBodyBytes: number;
+  /** How long the request and lifecycle topics keep events (what a read-model rebuild can replay). */
+  readonly topicRetentionHours?: number;
   readonly replicationFactor?: number;
 }
 
@@ -41,9 +43,15 @@ export function topicSpecs(settings: TopicSettings): Record<keyof ReturnType<typ
     // An event carries the whole request (payload as JSON text) plus its envelope and headers.
     configs: { 'max.message.bytes': String(2 * settings.maxBodyBytes + 64 * 1024) },
   };
+  // The read model is rebuilt from these two (services/projector, rebuild): they keep events
+  // at least as long as it keeps jobs.
+  const replayable =
+    settings.topicRetentionHours === undefined
+      ? common
+      : { ...common, configs: { ...common.configs, 'retention.ms': String(settings.topicRetentionHours * 3_600_000) } };
   return {
-    requested: { topic: names.requested, numPartitions: settings.requestedPartitions, ...common },
-    events: { topic: names.events, numPartitions: settings.eventsPartitions, ...common },
+    requested: { topic: names.requested, numPartitions: settings.requestedPartitions, ...replayable },
+    events: { topic: names.events, numPartitions: settings.eventsPartitions, ...replayable },
     state: { topic: names.state, numPartitions: settings.eventsPartitions, ...common },
     control: { topic: names.control, numPartitions: CONTROL_PARTITIONS, ...common },
     retry: { topic: names.retry, numPartitions: settings.requestedPartitions, ...common },

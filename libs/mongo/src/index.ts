@@ -67,6 +67,18 @@ export const collections = {
   jobTypeControls: 'job_type_controls',
   /** ingress: which dead-lettered job was redriven as which new job. */
   redrives: 'redrives',
+  /** projector rebuild: which collection holds the read model (`jobs` until the first rebuild). */
+  readModels: 'read_models',
 } as const;
 export { createFencedTransitions, type FencedTransitions } from './fences';
 export { ensureIndexes, type IndexSpec } from './indexes';
+export {
+  followReadModelPointer,
+  initialPointer,
+  isPaused,
+  readReadModelPointer,
+  READ_MODEL_POINTER_ID,
+  type ReadModelFollower,
+  type ReadModelPointer,
+  type ReadModelPointerDoc,
+} from './read-model';

@@ -24,8 +24,17 @@ export interface ListQuery {
   before?: string;
 }
 
-export function createJobReads(db: Db, acceptances: AcceptanceStore, redrives: RedriveLog): JobReads {
-  const jobs = db.collection<JobDocument>(collections.jobs);
+/**
+ * `readModel` names the collection holding the read model now (the projector's, which a
+ * rebuild switches: libs/mongo `followReadModelPointer`).
+ */
+export function createJobReads(
+  db: Db,
+  acceptances: AcceptanceStore,
+  redrives: RedriveLog,
+  readModel: () => string = () => collections.jobs,
+): JobReads {
+  const readModelColl = () => db.collection<JobDocument>(readModel());
   const acceptanceColl = db.collection<AcceptanceRecord>(collections.acceptances);
   return {
     async find(id, tenant) {
@@ -33,7 +42,7 @@ export function createJobReads(db: Db, acceptances: AcceptanceStore, redrives: R
       // By `_id` alone (FerretDB answers that without a scan); the tenant is checked here, and
       // another tenant's job is exactly as absent as an unknown one.
       const [found, acceptance] = await storeCall(() =>
-        Promise.all([jobs.findOne({ _id: id }), acceptances.find(id, tenant)]),
+        Promise.all([readModelColl().findOne({ _id: id }), acceptances.find(id, tenant)]),
       );
       const doc = found?.tenant === tenant ? found : null;
       if (doc) {
@@ -50,7 +59,7 @@ export function createJobReads(db: Db, acceptances: AcceptanceStore, redrives: R
       if (q.createdAfter) filter.createdAt = { $gt: q.createdAfter };
       if (q.before) filter._id = { $lt: q.before };
       const docs = await storeCall(() =>
-        jobs
+        readModelColl()
           .find(filter)
           .sort({ _id: -1 })
           .limit(q.limit + 1)

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
 import { createPublisher, topicSpecs } from '@longhaul/kafka';
+import { collections, followReadModelPointer } from '@longhaul/mongo';
 import { closeServer, connectInfrastructure, createOpsHandler, listen, runService } from '@longhaul/runtime';
 import { createAcceptanceStore } from './acceptance-store';
 import { createApp } from './app';
@@ -87,11 +88,21 @@ void runService({
       pollAfterSeconds: config.pollAfterSeconds,
       retryAfterSeconds: Math.max(1, Math.ceil(config.produceTimeoutMs / 1000)),
     };
+    // Which collection holds the read model (a rebuild switches it); reads follow within a poll.
+    const readModel = await followReadModelPointer(infra.mongo.db, {
+      pointers: collections.readModels,
+      initial: collections.jobs,
+      intervalMs: config.pointerPollMs,
+      onChange: (next) =>
+        logger.info({ collection: next.collection, generation: next.generation }, 'read model pointer'),
+      onError: (err) => logger.warn({ err }, 'could not read the read-model pointer'),
+    });
+    lifecycle.onShutdown('close', 'read-model-pointer', () => readModel.stop());
     const redrives = createRedriveLog(infra.mongo.db);
     const letters = createDeadLetterReads(infra.mongo.db);
     const routes = jobRoutes({
       accept,
-      reads: createJobReads(infra.mongo.db, acceptances, redrives),
+      reads: createJobReads(infra.mongo.db, acceptances, redrives, () => readModel.current().collection),
       acceptances,
       validate: createSubmissionValidator(catalog, {
         allowHttp: config.webhookAllowHttp,

@@ -1,4 +1,4 @@
-import { commonSettings, intSetting, loadConfig, portSetting, type ConfigOf } from '@longhaul/config';
+import { ConfigError, commonSettings, intSetting, loadConfig, portSetting, type ConfigOf } from '@longhaul/config';
 
 const HOUR = 3_600_000;
 
@@ -21,5 +21,16 @@ export type ProjectorConfig = ConfigOf<typeof settings> & { readonly retentionMs
 /** Parse the environment once at start; a ConfigError names every bad variable. */
 export function loadProjectorConfig(env: NodeJS.ProcessEnv): ProjectorConfig {
   const config = loadConfig(env, settings);
+  // A rebuild replays the topics: they must still hold every job the read model keeps.
+  if (config.topicRetentionHours < config.retentionHours + 24)
+    throw new ConfigError([
+      {
+        variable: 'LONGHAUL_PROJECTOR_RETENTION_HOURS',
+        message: `must be at least a day less than LONGHAUL_TOPIC_RETENTION_HOURS (${config.topicRetentionHours}), so a rebuild can replay every job the read model keeps`,
+      },
+    ]);
   return { ...config, retentionMs: config.retentionHours * HOUR };
 }
+
+/** The live projector's consumer group (a rebuild reads its offsets and waits for it to be empty). */
+export const projectorGroupId = (topicPrefix: string) => `${topicPrefix}projector`;

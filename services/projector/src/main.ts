@@ -5,18 +5,12 @@
  * How it works: docs/architecture.md, "The read model".
  */
 import { createEventCodec } from '@longhaul/contracts';
-import { collections } from '@longhaul/mongo';
+import { collections, followReadModelPointer, readReadModelPointer } from '@longhaul/mongo';
 import { coPartitionedAssigner, createPublisher, topicSpecs } from '@longhaul/kafka';
-import {
-  closeServer,
-  connectInfrastructure,
-  createOpsHandler,
-  runService,
-  startConsumerMember,
-  startOpsServer,
-} from '@longhaul/runtime';
-import { loadProjectorConfig } from './config';
+import { closeServer, connectInfrastructure, createOpsHandler, runService, startOpsServer } from '@longhaul/runtime';
+import { loadProjectorConfig, projectorGroupId } from './config';
 import { createEventIntake } from './intake/event-intake';
+import { createLiveMember } from './intake/live-member';
 import { createProjectorMetrics } from './metrics';
 import { createJobStore } from './projection/job-store';
 import { createEventProjection } from './projection/project-events';
@@ -46,7 +40,11 @@ void runService({
     lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
     const publish = createPublisher(producer, { timeoutMs: 10_000, maxBatch: 5_000 });
 
-    const store = createJobStore(infra.mongo.db, collections.jobs);
+    // The read model's collection: `jobs` until a rebuild switches it (see rebuild/).
+    const db = infra.mongo.db;
+    const pointer = await readReadModelPointer(db, collections.readModels, collections.jobs);
+    let collection = pointer.collection;
+    const store = createJobStore(db, () => collection);
     await store.ensureIndexes();
     const project = createEventProjection({
       store,
@@ -57,31 +55,46 @@ void runService({
       },
     });
     const intake = createEventIntake({ codec, project, metrics, logger: logger.child({ component: 'intake' }) });
-    await startConsumerMember(
+    const member = createLiveMember(
       {
-        kafka: infra.kafka,
-        groupId: `${config.topicPrefix}projector`,
-        topics: [topics.requested.topic, topics.events.topic],
-        partitionsConsumedConcurrently: config.concurrentPartitions,
-        config: {
-          partitionAssigners: [coPartitionedAssigner],
-          maxWaitTimeInMs: 100,
-          sessionTimeout: config.sessionTimeoutMs,
-          // A member that restarts after a crash waits, when it joins, for the dead member it
-          // replaces to rejoin or time out; batches here take milliseconds, so wait no longer
-          // than a session (kafkajs's default is 60 s).
-          rebalanceTimeout: config.sessionTimeoutMs,
-          heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 5)),
+        initial: pointer,
+        onSwitch: (next) => {
+          collection = next.collection;
+          project.forget();
         },
-        eachBatch: (payload) => intake.eachBatch(payload),
-        // Partitions may have moved: documents cached before may have been written by another member.
-        onRebalancing: () => project.forget(),
-        onJoin: () => project.forget(),
+        runner: {
+          kafka: infra.kafka,
+          groupId: projectorGroupId(config.topicPrefix),
+          topics: [topics.requested.topic, topics.events.topic],
+          partitionsConsumedConcurrently: config.concurrentPartitions,
+          config: {
+            partitionAssigners: [coPartitionedAssigner],
+            maxWaitTimeInMs: 100,
+            sessionTimeout: config.sessionTimeoutMs,
+            // A member that restarts after a crash waits, when it joins, for the dead member it
+            // replaces to rejoin or time out; batches here take milliseconds, so wait no longer
+            // than a session (kafkajs's default is 60 s).
+            rebalanceTimeout: config.sessionTimeoutMs,
+            heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 5)),
+          },
+          eachBatch: (payload) => intake.eachBatch(payload),
+          // Partitions may have moved: documents cached before may have been written by another member.
+          onRebalancing: () => project.forget(),
+          onJoin: () => project.forget(),
+        },
       },
       ctx,
     );
+    const follower = await followReadModelPointer(db, {
+      pointers: collections.readModels,
+      initial: collections.jobs,
+      intervalMs: config.pointerPollMs,
+      onChange: (next) => member.reconcile(next),
+      onError: (err) => logger.warn({ err }, 'could not read the read-model pointer'),
+    });
+    lifecycle.onShutdown('intake', 'read-model-pointer', () => follower.stop());
     const sweeper = createRetentionSweeper(infra.mongo.db, {
-      jobsCollection: collections.jobs,
+      jobsCollection: () => collection,
       batchSize: config.sweepBatchSize,
       maxBatches: 100,
       retentionMs: config.retentionMs,
@@ -100,6 +113,6 @@ void runService({
       },
     });
     lifecycle.onShutdown('intake', 'retention-sweeper', () => sweeping.stop());
-    logger.info({ collection: collections.jobs, retentionHours: config.retentionHours }, 'projecting');
+    logger.info({ collection, generation: pointer.generation, retentionHours: config.retentionHours }, 'projecting');
   },
 });

@@ -14,6 +14,12 @@ export interface EventIntakeDeps {
   /** Partition batches that go into one bulk write at most. */
   readonly maxBatchesPerWrite?: number;
   readonly retryDelayMs?: { first: number; max: number };
+  /**
+   * Apply only messages below this offset of a partition (null: no bound). A rebuild uses it to
+   * stop exactly where the live projector stopped; messages past it are left unresolved and
+   * fetched again later.
+   */
+  readonly bound?: (topic: string, partition: number) => bigint | null;
 }
 
 /**
@@ -45,10 +51,10 @@ export function createEventIntake(deps: EventIntakeDeps) {
     { maxBatch: deps.maxBatchesPerWrite ?? 64 },
   );
 
-  async function decode(payload: EachBatchPayload): Promise<ProjectedEvent[]> {
+  async function decode(payload: EachBatchPayload, messages: EachBatchPayload['batch']['messages']) {
     const { batch } = payload;
     const events: ProjectedEvent[] = [];
-    for (const message of batch.messages) {
+    for (const message of messages) {
       try {
         const event = await deps.codec.decode(message);
         if (isProjected(event)) events.push(event);
@@ -70,9 +76,16 @@ export function createEventIntake(deps: EventIntakeDeps) {
   return {
     async eachBatch(payload: EachBatchPayload): Promise<void> {
       const { batch } = payload;
-      if (batch.messages.length === 0) return;
-      metrics.messagesConsumed.inc({ topic: batch.topic }, batch.messages.length);
-      const events = await decode(payload);
+      const limit = deps.bound?.(batch.topic, batch.partition) ?? null;
+      const messages = limit === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) < limit);
+      if (messages.length === 0) {
+        // At the bound (or an empty batch): nothing to apply yet; look again in a moment.
+        if (limit !== null && batch.messages.length > 0) await new Promise((r) => setTimeout(r, 200));
+        await payload.heartbeat();
+        return;
+      }
+      metrics.messagesConsumed.inc({ topic: batch.topic }, messages.length);
+      const events = await decode(payload, messages);
       for (let delay = retry.first; ; delay = Math.min(delay * 2, retry.max)) {
         if (!payload.isRunning() || payload.isStale()) return;
         try {
@@ -88,10 +101,11 @@ export function createEventIntake(deps: EventIntakeDeps) {
           await payload.heartbeat();
         }
       }
-      payload.resolveOffset(batch.lastOffset());
+      const last = messages[messages.length - 1]!.offset;
+      payload.resolveOffset(last);
       metrics.consumerLag.set(
         { topic: batch.topic, partition: String(batch.partition) },
-        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n)),
+        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
       );
       await payload.heartbeat();
     },

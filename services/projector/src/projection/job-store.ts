@@ -46,13 +46,18 @@ const INSERTS_PER_COMMAND = 500;
 /** Reads by `_id` at once: FerretDB answers `_id` equality by index, but scans for `$in`. */
 const READS_AT_ONCE = 16;
 
-export function createJobStore(db: Db, collectionName: string = collections.jobs): JobStore {
-  const jobs = db.collection<JobDocument>(collectionName);
+/**
+ * The store on the read model's collection: a name, or a function giving the current one (the
+ * live projector follows the read-model pointer, which a rebuild moves).
+ */
+export function createJobStore(db: Db, collectionName: string | (() => string) = collections.jobs): JobStore {
+  const name = typeof collectionName === 'string' ? () => collectionName : collectionName;
+  const coll = () => db.collection<JobDocument>(name());
 
   /** Run one bulk write; the ids whose guard lost (duplicate key), or throw for anything else. */
   async function bulk(ops: AnyBulkWriteOperation<JobDocument>[], ids: readonly string[]): Promise<string[]> {
     try {
-      const res = await jobs.bulkWrite(ops, { ordered: false });
+      const res = await coll().bulkWrite(ops, { ordered: false });
       const done = res.insertedCount + res.matchedCount + res.upsertedCount;
       if (done !== ops.length) throw new Error(`bulk write reported ${done} of ${ops.length} documents written`);
       return [];
@@ -73,6 +78,7 @@ export function createJobStore(db: Db, collectionName: string = collections.jobs
   return {
     async load(ids) {
       const found = new Map<string, JobDocument>();
+      const jobs = coll();
       for (const group of chunks(ids, READS_AT_ONCE)) {
         const docs = await Promise.all(group.map((id) => jobs.findOne({ _id: id })));
         for (const d of docs) if (d) found.set(d._id, d);
@@ -112,6 +118,6 @@ export function createJobStore(db: Db, collectionName: string = collections.jobs
       return { conflicts };
     },
 
-    ensureIndexes: () => ensureIndexes(jobs, readModelIndexes),
+    ensureIndexes: () => ensureIndexes(coll(), readModelIndexes),
   };
 }

@@ -21,6 +21,11 @@ export interface ProjectEventsDeps {
    * again when it next changes; its unannounced changes are re-published once, harmlessly).
    */
   readonly rememberJobs?: number;
+  /**
+   * Announce accepted changes (the default). A rebuild replays changes the live projector has
+   * announced already: it writes documents with nothing pending and publishes nothing.
+   */
+  readonly announce?: boolean;
 }
 
 /**
@@ -42,6 +47,7 @@ export interface ProjectEventsDeps {
 export function createEventProjection(deps: ProjectEventsDeps) {
   const now = deps.now ?? (() => new Date());
   const remember = deps.rememberJobs ?? 50_000;
+  const announce = deps.announce ?? true;
   /** Job id → highest version this process saw acknowledged on the state topic. */
   const published = createLru<number>(remember);
   /** The documents as this process last wrote or read them. */
@@ -92,6 +98,7 @@ export function createEventProjection(deps: ProjectEventsDeps) {
           } else jobIgnored.push({ event: e, reason: r.reason });
         }
         if (!doc) continue;
+        if (!announce) doc = { ...doc, pendingChanges: [] };
         const write = jobApplied.length > 0 ? { doc, readVersion: stored?.version ?? null } : null;
         batch.push({ write, doc, applied: jobApplied, ignored: jobIgnored });
       }

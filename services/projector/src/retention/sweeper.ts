@@ -21,8 +21,8 @@ export interface RetentionSweeper {
 }
 
 export interface SweeperSettings {
-  /** The collection holding the read model (it may be a rebuilt one). */
-  readonly jobsCollection: string;
+  /** The collection holding the read model, or a function giving the current one (a rebuild moves it). */
+  readonly jobsCollection: string | (() => string);
   /** Jobs removed per batch. */
   readonly batchSize: number;
   /** Batches per sweep at most, so one sweep never holds the database for long. */
@@ -37,7 +37,8 @@ export interface SweeperSettings {
 export const TTL_BACKSTOP_SECONDS = 86_400;
 
 export function createRetentionSweeper(db: Db, settings: SweeperSettings): RetentionSweeper {
-  const jobs = db.collection<JobDocument>(settings.jobsCollection);
+  const name = settings.jobsCollection;
+  const coll = () => db.collection<JobDocument>(typeof name === 'string' ? name : name());
   // A job's records in the other stores, removed before its document. Each is keyed by job id.
   const jobScoped: { collection: string; field: string }[] = [
     { collection: collections.acceptances, field: '_id' },
@@ -49,6 +50,7 @@ export function createRetentionSweeper(db: Db, settings: SweeperSettings): Reten
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   async function sweepBatch(now: Date): Promise<number> {
+    const jobs = coll();
     const due = await jobs
       .find({ expiresAt: { $lte: now } } as Filter<JobDocument>, { projection: { _id: 1 } })
       .limit(settings.batchSize)
@@ -86,7 +88,7 @@ export function createRetentionSweeper(db: Db, settings: SweeperSettings): Reten
       ]);
       // One index on `expiresAt` serves the sweeper's query; where the server has TTL indexes it
       // is also the backstop (one key pattern cannot carry two indexes with different options).
-      await ensureIndexes(jobs, [
+      await ensureIndexes(coll(), [
         (await hasTtlIndexes(db))
           ? { key: { expiresAt: 1 }, name: 'expires_at_ttl_backstop', expireAfterSeconds: TTL_BACKSTOP_SECONDS }
           : { key: { expiresAt: 1 }, name: 'expires_at' },
