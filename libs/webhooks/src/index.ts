@@ -1,0 +1,18 @@
+export {
+  generateSecret,
+  secretKey,
+  signWebhook,
+  verifyWebhook,
+  SECRET_PREFIX,
+  WebhookSignatureError,
+  type SignedHeaders,
+} from './signing';
+export {
+  webhookEventType,
+  webhookEventTypes,
+  webhookId,
+  webhookPayload,
+  type WebhookEventType,
+  type WebhookJobSnapshot,
+  type WebhookPayload,
+} from './payload';
