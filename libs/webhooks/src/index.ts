@@ -8,6 +8,7 @@ export {
   type SignedHeaders,
 } from './signing';
 export {
+  jobSnapshot,
   webhookEventType,
   webhookEventTypes,
   webhookId,

@@ -58,6 +58,11 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function webhookPayload(change: JobStateChanged): WebhookPayload | null {
   const type = webhookEventType(change);
   if (!type) return null;
+  return { type, timestamp: new Date(change.cause.time).toISOString(), data: jobSnapshot(change) };
+}
+
+/** The job right after a change, as webhooks and the SSE stream carry it. */
+export function jobSnapshot(change: JobStateChanged): WebhookJobSnapshot {
   const data: WebhookJobSnapshot = {
     id: change.jobId,
     type: change.jobType,
@@ -78,7 +83,7 @@ export function webhookPayload(change: JobStateChanged): WebhookPayload | null {
   // The result is the handler's JSON, stored as text; text that is not JSON goes as text.
   if (change.status === 'succeeded' && change.result !== null) data.result = parseJson(change.result);
   if (change.error) data.error = { type: change.error.type, title: change.error.title, detail: change.error.detail };
-  return { type, timestamp: new Date(change.cause.time).toISOString(), data };
+  return data;
 }
 
 function parseJson(text: string): unknown {

@@ -11,7 +11,10 @@ export const JOB_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export interface JobReads {
   /** Read-your-writes: the projection when it has the job, else the acceptance record. */
-  find(id: string, tenant: string): Promise<{ view: JobView; acceptance: AcceptanceRecord | null } | null>;
+  find(
+    id: string,
+    tenant: string,
+  ): Promise<{ view: JobView; acceptance: AcceptanceRecord | null; version: number } | null>;
   list(tenant: string, query: ListQuery): Promise<{ items: JobView[]; nextCursor: string | null }>;
 }
 
@@ -47,9 +50,10 @@ export function createJobReads(
       const doc = found?.tenant === tenant ? found : null;
       if (doc) {
         const redrivenAs = doc.status === 'failed' ? await storeCall(() => redrives.redrivenAs(id)) : null;
-        return { view: viewFromDocument(doc, acceptance, redrivenAs), acceptance };
+        return { view: viewFromDocument(doc, acceptance, redrivenAs), acceptance, version: doc.version };
       }
-      if (acceptance && acceptance.state !== 'rejected') return { view: viewFromAcceptance(acceptance), acceptance };
+      if (acceptance && acceptance.state !== 'rejected')
+        return { view: viewFromAcceptance(acceptance), acceptance, version: 0 };
       return null;
     },
     async list(tenant, q) {

@@ -21,6 +21,8 @@ import { startOutboxRelay } from './outbox-relay';
 import { createRateLimiter } from './rate-limit';
 import { buildOpenApi } from './openapi';
 import { jobRoutes } from './routes/jobs';
+import { jobEventRoutes } from './routes/job-events';
+import { startStateFollower } from './state-follower';
 import { adminRoutes } from './routes/admin';
 import { metaRoutes } from './routes/meta';
 import { createDeadLetterReads, createRedriveLog } from './redrive';
@@ -35,9 +37,15 @@ void runService({
   async start(config, ctx) {
     const { logger, lifecycle } = ctx;
     const topics = topicSpecs(config);
-    const infra = await connectInfrastructure('ingress', config, [topics.requested, topics.control], ctx, {
-      liveReadiness: false,
-    });
+    const infra = await connectInfrastructure(
+      'ingress',
+      config,
+      [topics.requested, topics.control, topics.state],
+      ctx,
+      {
+        liveReadiness: false,
+      },
+    );
     const metrics = createIngressMetrics(ctx.metrics);
     const codec = createEventCodec(infra.registry, config.topicPrefix);
     await codec.register(['JobRequested', 'JobCancelRequested']);
@@ -100,9 +108,19 @@ void runService({
     lifecycle.onShutdown('close', 'read-model-pointer', () => readModel.stop());
     const redrives = createRedriveLog(infra.mongo.db);
     const letters = createDeadLetterReads(infra.mongo.db);
+    const reads = createJobReads(infra.mongo.db, acceptances, redrives, () => readModel.current().collection);
+    // Server-sent events follow the projector's changelog (every replica reads all of it).
+    const follower = await startStateFollower({
+      kafka: infra.kafka,
+      codec,
+      topic: topics.state.topic,
+      groupPrefix: config.topicPrefix,
+      logger: logger.child({ component: 'sse-follower' }),
+    });
+    lifecycle.onShutdown('drain', 'sse-follower', () => follower.stop());
     const routes = jobRoutes({
       accept,
-      reads: createJobReads(infra.mongo.db, acceptances, redrives, () => readModel.current().collection),
+      reads,
       acceptances,
       validate: createSubmissionValidator(catalog, {
         allowHttp: config.webhookAllowHttp,
@@ -125,6 +143,7 @@ void runService({
       routers: [
         metaRoutes(buildOpenApi(jobTypes)),
         routes,
+        jobEventRoutes({ reads, follower, logger, maxStreams: config.maxEventStreams }),
         adminRoutes({
           controls: createJobTypeControls(infra.mongo.db),
           knownTypes: catalog.names,
