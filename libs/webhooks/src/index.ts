@@ -10,10 +10,8 @@ export {
 export {
   jobSnapshot,
   webhookEventType,
-  webhookEventTypes,
   webhookId,
   webhookPayload,
-  type WebhookEventType,
   type WebhookJobSnapshot,
   type WebhookPayload,
 } from './payload';

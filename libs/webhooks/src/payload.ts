@@ -1,16 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JobStateChanged } from '@longhaul/contracts';
-
-/** The event types a webhook can carry (a subscription's filter names some of them). */
-export const webhookEventTypes = [
-  'job.started',
-  'job.progress',
-  'job.retrying',
-  'job.succeeded',
-  'job.failed',
-  'job.cancelled',
-] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
+import type { JobStateChanged, WebhookEventType } from '@longhaul/contracts';
 
 /** Which lifecycle event, accepted by the projector, makes which webhook; the rest make none. */
 const byCause: Readonly<Record<string, WebhookEventType>> = {
