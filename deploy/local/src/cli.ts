@@ -3,6 +3,7 @@
  * provides Node 24, the packages and the build).
  */
 import { runBench } from './bench-command';
+import { runRebuild } from './rebuild-command';
 import { runStart } from './start-command';
 import { runTest } from './test-command';
 
@@ -12,10 +13,11 @@ const commands: Record<string, () => Promise<number>> = {
   start: runStart,
   test: () => runTest(args),
   bench: () => runBench(args),
+  rebuild: () => runRebuild(args),
 };
 const run = command === undefined ? undefined : commands[command];
 if (!run) {
-  process.stderr.write('usage: cli.js start|test|bench <name>\n');
+  process.stderr.write('usage: cli.js start|test|bench <name>|rebuild\n');
   process.exit(2);
 }
 run().then(

@@ -193,7 +193,7 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
           operationId: 'streamJobEvents',
           summary: 'Server-sent events: the job’s current state, then each change, ending after the final one',
           description:
-            'Events `job.state` (the current state; also changes no other type names), `job.started`, `job.progress`, `job.retrying`, `job.succeeded`, `job.failed`, `job.cancelled`; `data` is the job snapshot, the event id its `sequence`. With `Last-Event-ID` the stream sends the current state if it is newer than that id (the changes in between are not replayed), then continues. A comment every 15 s keeps the connection open.',
+            'Events `job.state` (the current state, first), then status and progress changes: `job.started`, `job.progress`, `job.retrying`, `job.succeeded`, `job.failed`, `job.cancelled`; `data` is the job snapshot, the event id its `sequence`. With `Last-Event-ID` the stream sends the current state if it is newer than that id (the changes in between are not replayed), then continues. A comment every 15 s keeps the connection open.',
           parameters: [{ name: 'Last-Event-ID', in: 'header', schema: { type: 'string', pattern: '^[0-9]{1,9}$' } }],
           responses: {
             '200': {

@@ -46,8 +46,8 @@ const frame = (id: number, event: string, data: unknown) =>
 
 /**
  * `GET /v1/jobs/{id}/events`, server-sent events: the job's current state first (`job.state`),
- * then each change as the projector accepts it (`job.started`, `job.progress`, `job.retrying`,
- * `job.succeeded`, `job.failed`, `job.cancelled`, or `job.state` for the others), ending after
+ * then each status or progress change as the projector accepts it (`job.started`,
+ * `job.progress`, `job.retrying`, `job.succeeded`, `job.failed`, `job.cancelled`), ending after
  * the final one. Event ids are the job's sequence (the read model's version). With
  * `Last-Event-ID` the stream resumes by sending the current state if it is newer than that id
  * (the changes in between are not replayed: the state supersedes them), then continues.
@@ -116,9 +116,12 @@ export function jobEventRoutes(deps: JobEventRoutesDeps): Router<ApiState> {
     }
     if (isTerminal(found.view.status)) return end();
     deliver = (c) => {
-      if (ended || c.version <= lastSent) return;
+      // Only status and progress changes (a checkpoint, the request's late arrival or the
+      // dead-letter note change nothing a stream shows).
+      const type = webhookEventType(c);
+      if (ended || c.version <= lastSent || type === null) return;
       lastSent = c.version;
-      stream.write(frame(c.version, webhookEventType(c) ?? 'job.state', jobSnapshot(c)));
+      stream.write(frame(c.version, type, jobSnapshot(c)));
       if (isTerminal(c.status as JobView['status'])) end();
     };
     for (const c of early) deliver(c);
