@@ -74,7 +74,7 @@ describe('server-sent events of a job', () => {
   const workers: WorkerUnderTest[] = [];
 
   beforeAll(async () => {
-    api = await startIngress();
+    api = await startIngress({ LONGHAUL_SSE_KEEPALIVE_MS: '300' });
     workers.push(await startProjector(api), await startProcessor(api));
   }, 120_000);
 
@@ -123,6 +123,14 @@ describe('server-sent events of a job', () => {
     const caughtUp = await readStream(api, id, { lastEventId: done.events[0]!.id });
     expect(caughtUp.events).toEqual([]);
   }, 60_000);
+
+  it('keeps an idle stream open with comments', async () => {
+    // A 5 s attempt that reports nothing while it runs.
+    const id = await submitJob(api, 'flaky', { failTimes: 0, ms: 5_000 });
+    const started = Date.now();
+    const idle = await readStream(api, id, { stopAfter: () => Date.now() - started > 1_500 });
+    expect(idle.comments).toBeGreaterThanOrEqual(2);
+  }, 30_000);
 
   it('keeps tenants apart and refuses bad input', async () => {
     const id = await submitJob(api, 'sleep', { ms: 10 });

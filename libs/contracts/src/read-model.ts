@@ -79,6 +79,12 @@ export interface JobDocument {
   updatedAt: Date;
   /** When a terminal job is removed (finishedAt + retention); null while it is not final. */
   expiresAt: Date | null;
+  /**
+   * The hour (since the epoch) in which the retention sweeper looks for this job: that of
+   * `expiresAt`, or of the write if later (a job already due when written). Found by equality,
+   * the one filter FerretDB hands to PostgreSQL; null while the job is not final.
+   */
+  sweepHour: number | null;
   /** What the projector last applied: the guard against stale and repeated events. */
   epoch: number;
   sequence: number;

@@ -25,6 +25,8 @@ export const settings = {
   /** The `Retry-After` (seconds) suggested while a job is not finished. */
   /** Server-sent event streams one ingress process keeps open at most (more get 503). */
   maxEventStreams: intSetting('LONGHAUL_SSE_MAX_STREAMS', { default: 5_000, min: 1, max: 100_000 }),
+  /** How often an idle event stream gets a comment, so proxies keep it open. */
+  eventStreamKeepAliveMs: intSetting('LONGHAUL_SSE_KEEPALIVE_MS', { default: 15_000, min: 100, max: 300_000 }),
   pollAfterSeconds: intSetting('LONGHAUL_POLL_AFTER_SECONDS', { default: 1, min: 1, max: 3_600 }),
   webhookAllowHttp: booleanSetting('LONGHAUL_WEBHOOK_ALLOW_HTTP', false),
   webhookAllowPrivateNetworks: booleanSetting('LONGHAUL_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),

@@ -143,7 +143,13 @@ void runService({
       routers: [
         metaRoutes(buildOpenApi(jobTypes)),
         routes,
-        jobEventRoutes({ reads, follower, logger, maxStreams: config.maxEventStreams }),
+        jobEventRoutes({
+          reads,
+          follower,
+          logger,
+          maxStreams: config.maxEventStreams,
+          keepAliveMs: config.eventStreamKeepAliveMs,
+        }),
         adminRoutes({
           controls: createJobTypeControls(infra.mongo.db),
           knownTypes: catalog.names,

@@ -129,6 +129,8 @@ function transition(doc: JobDocument, e: ProjectedEvent, settings: ProjectionSet
   }
 }
 
+const hourOf = (d: Date) => Math.floor(d.getTime() / 3_600_000);
+
 /** Stamp an applied change: the order guard, the version, and the change to announce. */
 function record(doc: JobDocument, e: ProjectedEvent, appliedAt: Date, epoch: number, sequence: number): JobDocument {
   const version = doc.version + 1;
@@ -151,6 +153,8 @@ function record(doc: JobDocument, e: ProjectedEvent, appliedAt: Date, epoch: num
     epoch,
     sequence,
     version,
+    // Never an hour before this write: the sweeper may have finished with earlier hours.
+    sweepHour: doc.expiresAt ? Math.max(hourOf(doc.expiresAt), hourOf(appliedAt)) : null,
     updatedAt: appliedAt,
     pendingChanges: [...doc.pendingChanges, change],
   };
@@ -195,6 +199,7 @@ function newDocument(e: ProjectedEvent): JobDocument {
     deadLetteredAt: null,
     updatedAt: new Date(e.time),
     expiresAt: null,
+    sweepHour: null,
     epoch: 0,
     sequence: 0,
     version: 0,

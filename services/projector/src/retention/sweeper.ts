@@ -1,5 +1,5 @@
 import type { JobDocument } from '@longhaul/contracts';
-import { collections, ensureIndexes, type Db, type Filter } from '@longhaul/mongo';
+import { collections, ensureIndexes, type Db, type Document, type Filter } from '@longhaul/mongo';
 
 /**
  * Retention. A job is kept for the retention period after it became final (`expiresAt` on its
@@ -36,9 +36,26 @@ export interface SweeperSettings {
 /** The TTL backstop on servers that have TTL indexes: a day after the sweeper's deadline. */
 export const TTL_BACKSTOP_SECONDS = 86_400;
 
+const HOUR = 3_600_000;
+/** An hour's bucket is done with once every write stamped with it is surely visible. */
+const SETTLE_MS = 5 * 60_000;
+/** How often a sweep also reads the whole collection for due jobs (whatever their bucket). */
+const FULL_SCAN_EVERY_MS = 24 * HOUR;
+/** Deletes per command: each is an `_id` (or `target`) equality FerretDB hands to PostgreSQL. */
+const DELETES_PER_COMMAND = 16;
+
+interface SweepMarker {
+  _id: string;
+  /** Hours before this one hold no due job (see `sweepHour` on the job document). */
+  nextHour: number;
+  fullScanAt: Date;
+}
+
 export function createRetentionSweeper(db: Db, settings: SweeperSettings): RetentionSweeper {
   const name = settings.jobsCollection;
-  const coll = () => db.collection<JobDocument>(typeof name === 'string' ? name : name());
+  const collectionName = () => (typeof name === 'string' ? name : name());
+  const coll = () => db.collection<JobDocument>(collectionName());
+  const markers = db.collection<SweepMarker>(collections.readModels);
   // A job's records in the other stores, removed before its document. Each is keyed by job id.
   const jobScoped: { collection: string; field: string }[] = [
     { collection: collections.acceptances, field: '_id' },
@@ -49,31 +66,72 @@ export function createRetentionSweeper(db: Db, settings: SweeperSettings): Reten
   ];
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  async function sweepBatch(now: Date): Promise<number> {
-    const jobs = coll();
-    const due = await jobs
-      .find({ expiresAt: { $lte: now } } as Filter<JobDocument>, { projection: { _id: 1 } })
+  /**
+   * Delete by one equality per id, a few to a command: FerretDB 1.24 hands `$in` and ranges to
+   * no one and reads the whole collection for them, but passes an equality on to PostgreSQL.
+   */
+  async function deleteEach(collection: string, field: string, ids: readonly string[], extra: Filter<Document> = {}) {
+    let deleted = 0;
+    for (let i = 0; i < ids.length; i += DELETES_PER_COMMAND) {
+      const ops = ids
+        .slice(i, i + DELETES_PER_COMMAND)
+        .map((id) => ({ deleteMany: { filter: { [field]: id, ...extra } } }));
+      deleted += (await db.collection(collection).bulkWrite(ops, { ordered: false })).deletedCount;
+    }
+    return deleted;
+  }
+
+  /** Remove these due jobs: every other record first, the documents last. */
+  async function remove(ids: readonly string[], now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    for (const store of jobScoped) await deleteEach(store.collection, store.field, ids);
+    // Only documents still final and due: a final job stays final, so this is every one of them.
+    return deleteEach(collectionName(), '_id', ids, { expiresAt: { $lte: now } });
+  }
+
+  /** Up to a batch of due jobs: in one hour's bucket, or (hour null) anywhere. */
+  async function dueBatch(now: Date, hour: number | null): Promise<string[]> {
+    const filter = (
+      hour === null ? { expiresAt: { $lte: now } } : { sweepHour: hour, expiresAt: { $lte: now } }
+    ) as Filter<JobDocument>;
+    const due = await coll()
+      .find(filter, { projection: { _id: 1 } })
       .limit(settings.batchSize)
       .toArray();
-    const ids = due.map((d) => d._id);
-    if (ids.length === 0) return 0;
-    for (const store of jobScoped) {
-      await db.collection(store.collection).deleteMany({ [store.field]: { $in: ids } });
-    }
-    // Only documents still final and due: a final job stays final, so this is every one of them.
-    const res = await jobs.deleteMany({ _id: { $in: ids }, expiresAt: { $lte: now } });
-    return res.deletedCount;
+    return due.map((d) => d._id);
   }
 
   return {
     async sweep(now = new Date()) {
       let removed = 0;
-      for (let batch = 0; batch < settings.maxBatches; batch++) {
-        const n = await sweepBatch(now);
-        removed += n;
-        if (n < settings.batchSize) break;
-        if (settings.pauseMs) await pause(settings.pauseMs);
+      let batches = 0;
+      const markerId = `sweep:${collectionName()}`;
+      const marker = await markers.findOne({ _id: markerId });
+      /** Sweep one bucket (or everything) until it has nothing due; false if cut short. */
+      const drain = async (hour: number | null): Promise<boolean> => {
+        for (;;) {
+          if (batches >= settings.maxBatches) return false;
+          const ids = await dueBatch(now, hour);
+          batches++;
+          removed += await remove(ids, now);
+          if (ids.length < settings.batchSize) return true;
+          if (settings.pauseMs) await pause(settings.pauseMs);
+        }
+      };
+      const currentHour = Math.floor(now.getTime() / HOUR);
+      let nextHour = marker?.nextHour ?? currentHour;
+      let fullScanAt = marker?.fullScanAt ?? null;
+      // Rarely (and on a collection never swept): everything due, whatever its bucket.
+      if (!fullScanAt || now.getTime() - fullScanAt.getTime() >= FULL_SCAN_EVERY_MS) {
+        if (await drain(null)) fullScanAt = now;
       }
+      // Then each hour's bucket from the first not yet done: one equality query each.
+      for (let hour = nextHour; hour <= currentHour; hour++) {
+        if (!(await drain(hour))) break;
+        if ((hour + 1) * HOUR + SETTLE_MS <= now.getTime() && hour === nextHour) nextHour = hour + 1;
+      }
+      if (fullScanAt && (marker?.nextHour !== nextHour || marker.fullScanAt.getTime() !== fullScanAt.getTime()))
+        await markers.updateOne({ _id: markerId }, { $set: { nextHour, fullScanAt } }, { upsert: true });
       // Acceptance records of requests the ingress refused never became jobs: same retention.
       const rejected = await db
         .collection(collections.acceptances)
@@ -86,12 +144,14 @@ export function createRetentionSweeper(db: Db, settings: SweeperSettings): Reten
       await ensureIndexes(db.collection(collections.acceptances), [
         { key: { state: 1, rejectedAt: 1 }, name: 'state_rejected_at' },
       ]);
-      // One index on `expiresAt` serves the sweeper's query; where the server has TTL indexes it
-      // is also the backstop (one key pattern cannot carry two indexes with different options).
+      // The sweeper finds due jobs by `sweepHour` (equality); on MongoDB a TTL index on
+      // `expiresAt` is the backstop. FerretDB has no TTL, and an `expiresAt` index would serve
+      // nothing there (it hands no range to PostgreSQL) while every insert paid for it.
       await ensureIndexes(coll(), [
-        (await hasTtlIndexes(db))
-          ? { key: { expiresAt: 1 }, name: 'expires_at_ttl_backstop', expireAfterSeconds: TTL_BACKSTOP_SECONDS }
-          : { key: { expiresAt: 1 }, name: 'expires_at' },
+        { key: { sweepHour: 1 }, name: 'sweep_hour' },
+        ...((await hasTtlIndexes(db))
+          ? [{ key: { expiresAt: 1 }, name: 'expires_at_ttl_backstop', expireAfterSeconds: TTL_BACKSTOP_SECONDS }]
+          : []),
       ]);
     },
   };
