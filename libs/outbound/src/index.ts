@@ -1,1 +1,10 @@
 export { checkAddress, checkWebhookUrl, type OutboundRules, type UrlCheck } from './webhook-url';
+export {
+  createAgents,
+  parseRetryAfter,
+  sendWebhook,
+  type Agents,
+  type DeliveryOutcome,
+  type DeliveryResult,
+  type SendOptions,
+} from './send';
