@@ -34,7 +34,8 @@ export function devCredentials(dataDir: string, env: NodeJS.ProcessEnv): DevCred
       LONGHAUL_SECRETS_KEY: env['LONGHAUL_SECRETS_KEY'] ?? saved.secretsKey,
       // Local receivers listen on localhost over plain http.
       LONGHAUL_WEBHOOK_ALLOW_HTTP: env['LONGHAUL_WEBHOOK_ALLOW_HTTP'] ?? 'true',
-      LONGHAUL_WEBHOOK_ALLOW_PRIVATE_NETWORKS: env['LONGHAUL_WEBHOOK_ALLOW_PRIVATE_NETWORKS'] ?? 'true',
+      LONGHAUL_WEBHOOK_ALLOW_CIDRS:
+        env['LONGHAUL_WEBHOOK_ALLOW_CIDRS'] ?? '127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7',
     },
     ...(configured === undefined ? { devKey: { tenant: saved.tenant, key: saved.apiKey, file } } : {}),
   };

@@ -1,4 +1,11 @@
-export { checkAddress, checkWebhookUrl, type OutboundRules, type UrlCheck } from './webhook-url';
+export {
+  checkAddress,
+  checkWebhookUrl,
+  parseCidrList,
+  type Cidr,
+  type OutboundRules,
+  type UrlCheck,
+} from './webhook-url';
 export {
   createAgents,
   parseRetryAfter,

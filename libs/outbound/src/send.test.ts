@@ -2,9 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgents, parseRetryAfter, sendWebhook } from './send';
+import { parseCidrList, type OutboundRules } from './webhook-url';
 
-const local = { allowHttp: true, allowPrivateNetworks: true };
-const strict = { allowHttp: true, allowPrivateNetworks: false };
+const local = {
+  allowHttp: true,
+  allowCidrs: parseCidrList('127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7'),
+};
+const strict: OutboundRules = { allowHttp: true, allowCidrs: [] };
 
 describe('sending a webhook', () => {
   let server: Server;

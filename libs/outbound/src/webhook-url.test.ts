@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl } from './webhook-url';
+import { checkWebhookUrl, parseCidrList, type OutboundRules } from './webhook-url';
 
-const strict = { allowHttp: false, allowPrivateNetworks: false };
-const dev = { allowHttp: true, allowPrivateNetworks: true };
+const strict: OutboundRules = { allowHttp: false, allowCidrs: [] };
+const dev = {
+  allowHttp: true,
+  allowCidrs: parseCidrList('127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7'),
+};
 const reason = (url: string, rules = strict) => {
   const r = checkWebhookUrl(url, rules);
   return r.ok ? 'ok' : r.reason;
@@ -45,5 +48,17 @@ describe('webhook URL rules', () => {
     expect(reason('http://127.0.0.1:9000/hook', dev)).toBe('ok');
     expect(reason('http://localhost:9000/hook', dev)).toBe('ok');
     expect(reason('http://169.254.169.254/', dev)).toMatch(/linkLocal/);
+  });
+
+  it('opens exactly the ranges listed in the allow-list', () => {
+    const one = { allowHttp: true, allowCidrs: parseCidrList(' 10.1.0.0/16 ') };
+    expect(reason('http://10.1.2.3/hook', one)).toBe('ok');
+    expect(reason('http://10.2.0.1/hook', one)).toMatch(/private/);
+    expect(reason('http://127.0.0.1/hook', one)).toMatch(/loopback/);
+    expect(reason('http://[::ffff:10.1.2.3]/hook', one)).toBe('ok');
+    expect(reason('http://[::1]/hook', one)).toMatch(/loopback/);
+    expect(parseCidrList('')).toEqual([]);
+    expect(() => parseCidrList('10.0.0.0/8, 10.0.0.300/8')).toThrow('"10.0.0.300/8" is not a CIDR range');
+    expect(() => parseCidrList('localhost')).toThrow('is not a CIDR range');
   });
 });

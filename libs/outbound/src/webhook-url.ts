@@ -8,8 +8,28 @@ import ipaddr from 'ipaddr.js';
 export interface OutboundRules {
   /** Plain http (development only: secrets and payloads would travel in clear). */
   readonly allowHttp: boolean;
-  /** Loopback and private networks (development and tests, where receivers run locally). */
-  readonly allowPrivateNetworks: boolean;
+  /**
+   * Address ranges reachable even though the rules would refuse them (development and tests,
+   * where receivers run locally): an explicit opt-in, `LONGHAUL_WEBHOOK_ALLOW_CIDRS`.
+   */
+  readonly allowCidrs: readonly Cidr[];
+}
+
+export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** Parse a comma-separated CIDR list (`10.0.0.0/8, ::1/128`); throws naming the first bad one. */
+export function parseCidrList(text: string): Cidr[] {
+  return text
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '')
+    .map((c) => {
+      try {
+        return ipaddr.parseCIDR(c);
+      } catch {
+        throw new Error(`"${c.slice(0, 60)}" is not a CIDR range (such as 10.0.0.0/8 or ::1/128)`);
+      }
+    });
 }
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
@@ -17,7 +37,6 @@ export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 const MAX_URL_LENGTH = 2_048;
 /** Ranges never reachable from a webhook, whatever the rules: metadata services, multicast… */
 const ALWAYS_PUBLIC = new Set(['unicast']);
-const PRIVATE = new Set(['private', 'loopback', 'uniqueLocal']);
 const PRIVATE_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa)$/i;
 
 /** Is this address one the rules let us connect to? */
@@ -27,7 +46,7 @@ export function checkAddress(address: string, rules: OutboundRules): string | un
   if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
   const range = ip.range();
   if (ALWAYS_PUBLIC.has(range)) return undefined;
-  if (rules.allowPrivateNetworks && PRIVATE.has(range)) return undefined;
+  if (rules.allowCidrs.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits))) return undefined;
   return `the address ${address} is in a ${range} range, which webhooks may not reach`;
 }
 
@@ -56,7 +75,8 @@ export function checkWebhookUrl(raw: string, rules: OutboundRules): UrlCheck {
     return problem ? { ok: false, reason: problem } : { ok: true, url };
   }
   if (!host.includes('.') || PRIVATE_NAMES.test(host.replace(/\.$/, ''))) {
-    if (!rules.allowPrivateNetworks) return { ok: false, reason: `the host ${host} is a local name` };
+    // Only where local receivers are allowed at all; the notifier checks what the name resolves to.
+    if (rules.allowCidrs.length === 0) return { ok: false, reason: `the host ${host} is a local name` };
   }
   return { ok: true, url };
 }

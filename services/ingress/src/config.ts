@@ -1,4 +1,14 @@
-import { booleanSetting, commonSettings, intSetting, loadConfig, portSetting, type ConfigOf } from '@longhaul/config';
+import {
+  booleanSetting,
+  commonSettings,
+  intSetting,
+  loadConfig,
+  portSetting,
+  SettingError,
+  type ConfigOf,
+  type Setting,
+} from '@longhaul/config';
+import { parseCidrList, type Cidr } from '@longhaul/outbound';
 import { adminKeysSetting, apiKeysSetting } from './auth';
 import { secretsKeySetting } from './secrets';
 
@@ -22,15 +32,32 @@ export const settings = {
   rateLimitPerSecond: intSetting('LONGHAUL_RATE_LIMIT_PER_SECOND', { default: 2_000, min: 1, max: 1_000_000 }),
   /** …holding at most this many tokens. */
   rateLimitBurst: intSetting('LONGHAUL_RATE_LIMIT_BURST', { default: 4_000, min: 1, max: 10_000_000 }),
-  /** The `Retry-After` (seconds) suggested while a job is not finished. */
   /** Server-sent event streams one ingress process keeps open at most (more get 503). */
   maxEventStreams: intSetting('LONGHAUL_SSE_MAX_STREAMS', { default: 5_000, min: 1, max: 100_000 }),
   /** How often an idle event stream gets a comment, so proxies keep it open. */
   eventStreamKeepAliveMs: intSetting('LONGHAUL_SSE_KEEPALIVE_MS', { default: 15_000, min: 100, max: 300_000 }),
+  /** The `Retry-After` (seconds) suggested while a job is not finished. */
   pollAfterSeconds: intSetting('LONGHAUL_POLL_AFTER_SECONDS', { default: 1, min: 1, max: 3_600 }),
   webhookAllowHttp: booleanSetting('LONGHAUL_WEBHOOK_ALLOW_HTTP', false),
-  webhookAllowPrivateNetworks: booleanSetting('LONGHAUL_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+  webhookAllowCidrs: cidrListSetting('LONGHAUL_WEBHOOK_ALLOW_CIDRS'),
 } as const;
+
+/** Ranges webhooks may reach although the outbound rules refuse them (none by default). */
+function cidrListSetting(variable: string): Setting<Cidr[]> {
+  return {
+    variable,
+    describe: 'comma-separated CIDR ranges',
+    parse(raw) {
+      if (raw === undefined || raw.trim() === '') return [];
+      if (raw.length > 2_000) throw new SettingError('must be at most 2000 characters');
+      try {
+        return parseCidrList(raw);
+      } catch (err) {
+        throw new SettingError((err as Error).message);
+      }
+    },
+  };
+}
 
 export type IngressConfig = ConfigOf<typeof settings>;
 

@@ -124,7 +124,7 @@ void runService({
       acceptances,
       validate: createSubmissionValidator(catalog, {
         allowHttp: config.webhookAllowHttp,
-        allowPrivateNetworks: config.webhookAllowPrivateNetworks,
+        allowCidrs: config.webhookAllowCidrs,
       }),
       codec,
       publish,
