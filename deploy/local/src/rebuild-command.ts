@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { endpointsFor } from './infrastructure';
 import { layoutFor } from './layout';
 import { portsFor } from './ports';
+import { infrastructureEnv } from './services';
 
 /**
  * `npm run rebuild:read-model [-- --keep-previous]`: run the projector's rebuild command
@@ -13,7 +14,6 @@ import { portsFor } from './ports';
 export function runRebuild(args: readonly string[]): Promise<number> {
   const env = process.env;
   const layout = layoutFor('dev', env);
-  const endpoints = endpointsFor(portsFor('dev', env));
   const child = spawn(
     process.execPath,
     [
@@ -26,9 +26,7 @@ export function runRebuild(args: readonly string[]): Promise<number> {
       stdio: 'inherit',
       env: {
         ...env,
-        LONGHAUL_KAFKA_BROKERS: endpoints.kafkaBrokers,
-        LONGHAUL_SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
-        LONGHAUL_MONGO_URL: endpoints.mongoUrl,
+        ...infrastructureEnv(endpointsFor(portsFor('dev', env))),
         LONGHAUL_INSTANCE_ID: 'rebuild',
         LONGHAUL_LOG_LEVEL: env['LONGHAUL_LOG_LEVEL'] ?? 'warn',
       },

@@ -14,6 +14,15 @@ export interface ServiceSettings {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** Where a service (or a command run beside them) finds the local infrastructure. */
+export function infrastructureEnv(endpoints: Endpoints): NodeJS.ProcessEnv {
+  return {
+    LONGHAUL_KAFKA_BROKERS: endpoints.kafkaBrokers,
+    LONGHAUL_SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+    LONGHAUL_MONGO_URL: endpoints.mongoUrl,
+  };
+}
+
 function serviceSpec(
   s: ServiceSettings,
   name: string,
@@ -42,9 +51,7 @@ function serviceSpec(
     cwd: s.root,
     env: {
       ...process.env,
-      LONGHAUL_KAFKA_BROKERS: s.endpoints.kafkaBrokers,
-      LONGHAUL_SCHEMA_REGISTRY_URL: s.endpoints.schemaRegistryUrl,
-      LONGHAUL_MONGO_URL: s.endpoints.mongoUrl,
+      ...infrastructureEnv(s.endpoints),
       LONGHAUL_BIND_HOST: '127.0.0.1',
       LONGHAUL_INSTANCE_ID: name,
       ...s.env,

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { collections } from './collections';
 
 /**
  * Which collection holds the job read model. The projector writes it and the ingress reads it;
@@ -31,9 +32,9 @@ export function initialPointer(collection: string): ReadModelPointer {
 }
 
 /** The pointer as stored, or the initial one (the `jobs` collection) when none is. */
-export async function readReadModelPointer(db: Db, pointers: string, initial: string): Promise<ReadModelPointer> {
-  const doc = await db.collection<ReadModelPointerDoc>(pointers).findOne({ _id: READ_MODEL_POINTER_ID });
-  if (!doc) return initialPointer(initial);
+export async function readReadModelPointer(db: Db): Promise<ReadModelPointer> {
+  const doc = await db.collection<ReadModelPointerDoc>(collections.readModels).findOne({ _id: READ_MODEL_POINTER_ID });
+  if (!doc) return initialPointer(collections.jobs);
   const { _id, ...pointer } = doc;
   void _id;
   return pointer;
@@ -57,17 +58,15 @@ export interface ReadModelFollower {
 export async function followReadModelPointer(
   db: Db,
   opts: {
-    pointers: string;
-    initial: string;
     intervalMs: number;
     onChange?: (next: ReadModelPointer, before: ReadModelPointer) => void;
     onError?: (err: unknown) => void;
   },
 ): Promise<ReadModelFollower> {
-  let current = await readReadModelPointer(db, opts.pointers, opts.initial);
+  let current = await readReadModelPointer(db);
   const key = (p: ReadModelPointer) => `${p.collection}|${p.generation}|${isPaused(p) ? 'paused' : 'live'}`;
   async function refresh() {
-    const next = await readReadModelPointer(db, opts.pointers, opts.initial);
+    const next = await readReadModelPointer(db);
     const before = current;
     current = next;
     if (key(next) !== key(before)) opts.onChange?.(next, before);

@@ -28,14 +28,7 @@ export async function startConsumerMember(
   >,
   ctx: ServiceContext,
 ): Promise<ConsumerRunner> {
-  const runner = createConsumerRunner({
-    ...opts,
-    logger: ctx.logger.child({ component: opts.name ?? 'consumer' }),
-    onFatal: (err) => {
-      ctx.logger.fatal({ err }, 'consumer stopped for good');
-      void ctx.lifecycle.shutdown('consumer crashed', 1);
-    },
-  });
+  const runner = createServiceConsumer(opts, ctx, opts.name);
   const name = opts.name ?? 'consumer';
   ctx.readiness.add(`${name}-group`, () => ({
     ok: runner.isReady(),
@@ -45,4 +38,23 @@ export async function startConsumerMember(
   opts.beforeStart?.(runner);
   await runner.start();
   return runner;
+}
+
+/**
+ * A consumer runner of a service: it logs as the service's `name` component, and a crash kafkajs
+ * will not restart from shuts the service down (its supervisor starts it again).
+ */
+export function createServiceConsumer(
+  opts: Omit<ConsumerRunnerOptions, 'logger' | 'onFatal'>,
+  ctx: ServiceContext,
+  name = 'consumer',
+): ConsumerRunner {
+  return createConsumerRunner({
+    ...opts,
+    logger: ctx.logger.child({ component: name }),
+    onFatal: (err) => {
+      ctx.logger.fatal({ err }, 'consumer stopped for good');
+      void ctx.lifecycle.shutdown('consumer crashed', 1);
+    },
+  });
 }

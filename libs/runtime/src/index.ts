@@ -4,5 +4,5 @@ export { createLifecycle, SHUTDOWN_PHASES, type Lifecycle, type ShutdownPhase, t
 export { closeServer, createOpsHandler, listen, startOpsServer, type OpsHandler } from './ops-server';
 export { EXIT_CONFIG, runService, type ServiceContext, type ServiceOptions } from './run-service';
 export { connectInfrastructure, type Infrastructure, type InfrastructureSettings } from './infrastructure';
-export { startConsumerMember } from './consumer-member';
+export { createServiceConsumer, startConsumerMember } from './consumer-member';
 export { acknowledgingHandler, runConsumerService } from './consumer-service';

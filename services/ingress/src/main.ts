@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
 import { createPublisher, topicSpecs } from '@longhaul/kafka';
-import { collections, followReadModelPointer } from '@longhaul/mongo';
+import { followReadModelPointer } from '@longhaul/mongo';
 import { closeServer, connectInfrastructure, createOpsHandler, listen, runService } from '@longhaul/runtime';
 import { createAcceptanceStore } from './acceptance-store';
 import { createApp } from './app';
@@ -98,8 +98,6 @@ void runService({
     };
     // Which collection holds the read model (a rebuild switches it); reads follow within a poll.
     const readModel = await followReadModelPointer(infra.mongo.db, {
-      pointers: collections.readModels,
-      initial: collections.jobs,
       intervalMs: config.pointerPollMs,
       onChange: (next) =>
         logger.info({ collection: next.collection, generation: next.generation }, 'read model pointer'),

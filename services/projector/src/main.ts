@@ -5,12 +5,12 @@
  * How it works: docs/architecture.md, "The read model".
  */
 import { createEventCodec } from '@longhaul/contracts';
-import { collections, followReadModelPointer, readReadModelPointer } from '@longhaul/mongo';
+import { followReadModelPointer } from '@longhaul/mongo';
 import { coPartitionedAssigner, createPublisher, topicSpecs } from '@longhaul/kafka';
 import { closeServer, connectInfrastructure, createOpsHandler, runService, startOpsServer } from '@longhaul/runtime';
 import { loadProjectorConfig, projectorGroupId } from './config';
 import { createEventIntake } from './intake/event-intake';
-import { createLiveMember } from './intake/live-member';
+import { createLiveMember, type LiveMember } from './intake/live-member';
 import { createProjectorMetrics } from './metrics';
 import { createJobStore } from './projection/job-store';
 import { createEventProjection } from './projection/project-events';
@@ -42,7 +42,15 @@ void runService({
 
     // The read model's collection: `jobs` until a rebuild switches it (see rebuild/).
     const db = infra.mongo.db;
-    const pointer = await readReadModelPointer(db, collections.readModels, collections.jobs);
+    // Created before the member it drives; a change seen before then is in `current()` anyway.
+    const live: { member?: LiveMember } = {};
+    const follower = await followReadModelPointer(db, {
+      intervalMs: config.pointerPollMs,
+      onChange: (next) => live.member?.reconcile(next),
+      onError: (err) => logger.warn({ err }, 'could not read the read-model pointer'),
+    });
+    lifecycle.onShutdown('intake', 'read-model-pointer', () => follower.stop());
+    const pointer = follower.current();
     let collection = pointer.collection;
     const store = createJobStore(db, () => collection);
     await store.ensureIndexes();
@@ -55,7 +63,7 @@ void runService({
       },
     });
     const intake = createEventIntake({ codec, project, metrics, logger: logger.child({ component: 'intake' }) });
-    const member = createLiveMember(
+    live.member = createLiveMember(
       {
         initial: pointer,
         onSwitch: (next) => {
@@ -85,14 +93,6 @@ void runService({
       },
       ctx,
     );
-    const follower = await followReadModelPointer(db, {
-      pointers: collections.readModels,
-      initial: collections.jobs,
-      intervalMs: config.pointerPollMs,
-      onChange: (next) => member.reconcile(next),
-      onError: (err) => logger.warn({ err }, 'could not read the read-model pointer'),
-    });
-    lifecycle.onShutdown('intake', 'read-model-pointer', () => follower.stop());
     const sweeper = createRetentionSweeper(infra.mongo.db, {
       jobsCollection: () => collection,
       batchSize: config.sweepBatchSize,

@@ -1,6 +1,6 @@
-import { createConsumerRunner, type ConsumerRunner, type ConsumerRunnerOptions } from '@longhaul/kafka';
+import type { ConsumerRunner, ConsumerRunnerOptions } from '@longhaul/kafka';
 import { isPaused, type ReadModelPointer } from '@longhaul/mongo';
-import type { ServiceContext } from '@longhaul/runtime';
+import { createServiceConsumer, type ServiceContext } from '@longhaul/runtime';
 
 export interface LiveMember {
   /** Look at the pointer again (call on every change): stop, switch or start as it says. */
@@ -58,14 +58,7 @@ export function createLiveMember(
       collection = pointer.collection;
       opts.onSwitch(pointer);
     }
-    runner = createConsumerRunner({
-      ...opts.runner,
-      logger,
-      onFatal: (err) => {
-        logger.fatal({ err }, 'consumer stopped for good');
-        void ctx.lifecycle.shutdown('consumer crashed', 1);
-      },
-    });
+    runner = createServiceConsumer(opts.runner, ctx);
     await runner.start();
   }
 

@@ -22,7 +22,7 @@ export function createPointerStore(db: Db, by: string) {
     if (matched !== 1) throw new Error('this rebuild no longer holds the read-model pointer (another took it over)');
   };
   return {
-    read: () => readReadModelPointer(db, collections.readModels, collections.jobs),
+    read: () => readReadModelPointer(db),
 
     /** Claim the pointer for a rebuild into `collection` as the next generation; the pointer as it was. */
     async claim(): Promise<{ pointer: ReadModelPointer; generation: number; collection: string }> {

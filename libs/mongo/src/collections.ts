@@ -1,0 +1,26 @@
+/**
+ * Every collection Longhaul uses, named in one place. Each has one writer (DESIGN.md, "each
+ * service owns its data"); others may read it where a query needs it.
+ */
+export const collections = {
+  /** ingress: one per accepted request, written before it is published (the outbox). */
+  acceptances: 'acceptances',
+  /** ingress: acceptances not yet acknowledged by Kafka; small, scanned by the outbox relay. */
+  acceptanceOutbox: 'acceptance_outbox',
+  /** ingress: Idempotency-Key records, per tenant. */
+  idempotencyKeys: 'idempotency_keys',
+  /** projector: the job read model, one document per job. */
+  jobs: 'jobs',
+  /** processor: one per job it has seen — lease, attempt, epoch, checkpoint, owed events. */
+  jobRuns: 'job_runs',
+  /** processor: one per state transition of a job run (its unique `_id` decides races). */
+  jobRunFences: 'job_run_fences',
+  /** processor: every dead letter (also on the dead-letter topic), for the admin API to list and redrive. */
+  deadLetters: 'dead_letters',
+  /** ingress: job types an operator paused (processors read it every few seconds). */
+  jobTypeControls: 'job_type_controls',
+  /** ingress: which dead-lettered job was redriven as which new job. */
+  redrives: 'redrives',
+  /** projector rebuild: which collection holds the read model (`jobs` until the first rebuild). */
+  readModels: 'read_models',
+} as const;
