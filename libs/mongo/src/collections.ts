@@ -23,4 +23,12 @@ export const collections = {
   redrives: 'redrives',
   /** projector rebuild: which collection holds the read model (`jobs` until the first rebuild). */
   readModels: 'read_models',
+  /** ingress (the API) — the notifier sets only `failingSince`, `lastDeliveredAt` and auto-disable: tenant webhook subscriptions. */
+  webhookSubscriptions: 'webhook_subscriptions',
+  /** ingress creates and rotates, the notifier creates on first use: each tenant's signing secret. */
+  webhookSigningSecrets: 'webhook_signing_secrets',
+  /** notifier — ingress only re-queues for replay: one per (state change, subscription), with every attempt. */
+  webhookDeliveries: 'webhook_deliveries',
+  /** ingress: a counter bumped on every subscription or secret change, so notifiers reload at once. */
+  webhookChanges: 'webhook_changes',
 } as const;

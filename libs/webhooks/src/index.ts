@@ -15,3 +15,20 @@ export {
   type WebhookJobSnapshot,
   type WebhookPayload,
 } from './payload';
+export { createSecretBox, secretsKeySetting, type SecretBox } from './secret-box';
+export { cidrListSetting, webhookSettings } from './settings';
+export {
+  JOB_SUBSCRIPTION,
+  MAX_ATTEMPT_LOG,
+  rotateSecrets,
+  signingSecrets,
+  webhookIndexes,
+  type DeliveryAttemptRecord,
+  type DeliveryDocument,
+  type DeliveryState,
+  type DisabledReason,
+  type SigningSecretDocument,
+  type StoredSecret,
+  type SubscriptionDocument,
+  type WebhookChangesDocument,
+} from './documents';

@@ -8,7 +8,7 @@ import type { IngressMetrics } from './metrics';
 import { HttpProblem } from './problem';
 import { isDuplicateKey, storeCall } from './store-call';
 import type { Publish } from '@longhaul/kafka';
-import type { SecretBox } from './secrets';
+import type { SecretBox } from '@longhaul/webhooks';
 import type { Submission } from './submission';
 
 export interface AcceptDeps {

@@ -1,16 +1,6 @@
-import {
-  booleanSetting,
-  commonSettings,
-  intSetting,
-  loadConfig,
-  portSetting,
-  SettingError,
-  type ConfigOf,
-  type Setting,
-} from '@longhaul/config';
-import { parseCidrList, type Cidr } from '@longhaul/outbound';
+import { commonSettings, intSetting, loadConfig, portSetting, type ConfigOf } from '@longhaul/config';
+import { webhookSettings } from '@longhaul/webhooks';
 import { adminKeysSetting, apiKeysSetting } from './auth';
-import { secretsKeySetting } from './secrets';
 
 export const settings = {
   ...commonSettings,
@@ -19,8 +9,6 @@ export const settings = {
   apiKeys: apiKeysSetting('LONGHAUL_API_KEYS'),
   /** Keys for /v1/admin/ only; they belong to no tenant. */
   adminKeys: adminKeysSetting('LONGHAUL_ADMIN_KEYS'),
-  /** 32 bytes, base64: encrypts webhook secrets at rest (AES-256-GCM). */
-  secretsKey: secretsKeySetting('LONGHAUL_SECRETS_KEY'),
   /** How long a publish to Kafka may take before the request is answered 503. */
   produceTimeoutMs: intSetting('LONGHAUL_PRODUCE_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000 }),
   idempotencyTtlSeconds: intSetting('LONGHAUL_IDEMPOTENCY_TTL_SECONDS', {
@@ -38,26 +26,8 @@ export const settings = {
   eventStreamKeepAliveMs: intSetting('LONGHAUL_SSE_KEEPALIVE_MS', { default: 15_000, min: 100, max: 300_000 }),
   /** The `Retry-After` (seconds) suggested while a job is not finished. */
   pollAfterSeconds: intSetting('LONGHAUL_POLL_AFTER_SECONDS', { default: 1, min: 1, max: 3_600 }),
-  webhookAllowHttp: booleanSetting('LONGHAUL_WEBHOOK_ALLOW_HTTP', false),
-  webhookAllowCidrs: cidrListSetting('LONGHAUL_WEBHOOK_ALLOW_CIDRS'),
+  ...webhookSettings,
 } as const;
-
-/** Ranges webhooks may reach although the outbound rules refuse them (none by default). */
-function cidrListSetting(variable: string): Setting<Cidr[]> {
-  return {
-    variable,
-    describe: 'comma-separated CIDR ranges',
-    parse(raw) {
-      if (raw === undefined || raw.trim() === '') return [];
-      if (raw.length > 2_000) throw new SettingError('must be at most 2000 characters');
-      try {
-        return parseCidrList(raw);
-      } catch (err) {
-        throw new SettingError((err as Error).message);
-      }
-    },
-  };
-}
 
 export type IngressConfig = ConfigOf<typeof settings>;
 

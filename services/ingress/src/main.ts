@@ -26,8 +26,8 @@ import { startStateFollower } from './state-follower';
 import { adminRoutes } from './routes/admin';
 import { metaRoutes } from './routes/meta';
 import { createDeadLetterReads, createRedriveLog } from './redrive';
-import { createSecretBox } from './secrets';
 import { createSubmissionValidator } from './submission';
+import { createSecretBox } from '@longhaul/webhooks';
 
 void runService({
   name: 'ingress',
