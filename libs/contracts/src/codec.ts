@@ -17,6 +17,7 @@ const routes: Record<EventType, keyof ReturnType<typeof topicNames>> = {
   JobDeadLettered: 'events',
   DeadLetter: 'deadLetters',
   JobStateChanged: 'state',
+  WebhookDeadLettered: 'webhookDeadLetters',
 };
 
 /** The header that names the event type, so a consumer can route without decoding. */

@@ -104,6 +104,16 @@ export interface JobStateChanged extends EventEnvelope<'JobStateChanged'> {
   redriveOf: string | null;
 }
 
+export interface WebhookDeadLettered extends EventEnvelope<'WebhookDeadLettered'> {
+  subscriptionId: string;
+  url: string;
+  webhookEventType: string;
+  body: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
 export interface EventsByType {
   JobRequested: JobRequested;
   JobStarted: JobStarted;
@@ -117,6 +127,7 @@ export interface EventsByType {
   JobDeadLettered: JobDeadLettered;
   DeadLetter: DeadLetter;
   JobStateChanged: JobStateChanged;
+  WebhookDeadLettered: WebhookDeadLettered;
 }
 
 /** Any Longhaul event; `eventType` tells which. */

@@ -246,6 +246,25 @@ export const schemas = {
       optionalString('redriveOf', 'The dead-lettered job this one redrives.'),
     ],
   ),
+  WebhookDeadLettered: event(
+    'WebhookDeadLettered',
+    'A webhook delivery that failed every attempt of its retry schedule, on the webhook dead-letter topic. The ' +
+      "envelope is the job's and the state change's (sequence is the change's version); eventId is the delivery's " +
+      'webhook-id. The delivery stays listed and replayable through the webhooks API.',
+    [
+      { name: 'subscriptionId', type: 'string', doc: "A subscription id, or 'job' for the job's own webhook." },
+      { name: 'url', type: 'string' },
+      { name: 'webhookEventType', type: 'string', doc: "job.started, job.progress, … (the body's type)." },
+      {
+        name: 'body',
+        type: 'string',
+        doc: 'The exact JSON body every attempt sent (no secret: signatures are not kept).',
+      },
+      { name: 'attempts', type: 'int' },
+      { name: 'lastStatus', type: ['null', 'int'], default: null, doc: "The last answer's HTTP status, if any." },
+      optionalString('lastError', 'Why the last attempt failed.'),
+    ],
+  ),
 } as const satisfies Record<string, RecordSchema>;
 
 export type EventType = keyof typeof schemas;

@@ -18,6 +18,8 @@ export function topicNames(prefix: string) {
     retry: `${prefix}jobs.retry`,
     /** Requests that will not run again, with every attempt's error: ready to redrive. */
     deadLetters: `${prefix}jobs.dead-letters`,
+    /** Webhook deliveries that failed every attempt (the notifier's; also kept in MongoDB, replayable). */
+    webhookDeadLetters: `${prefix}webhooks.dead-letters`,
   } as const;
 }
 
@@ -56,6 +58,7 @@ export function topicSpecs(settings: TopicSettings): Record<keyof ReturnType<typ
     control: { topic: names.control, numPartitions: CONTROL_PARTITIONS, ...common },
     retry: { topic: names.retry, numPartitions: settings.requestedPartitions, ...common },
     deadLetters: { topic: names.deadLetters, numPartitions: CONTROL_PARTITIONS, ...common },
+    webhookDeadLetters: { topic: names.webhookDeadLetters, numPartitions: CONTROL_PARTITIONS, ...common },
   };
 }
 

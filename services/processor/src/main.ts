@@ -49,7 +49,9 @@ void runService({
     );
     const metrics = createProcessorMetrics(ctx.metrics);
     const codec = createEventCodec(infra.registry, config.topicPrefix);
-    await codec.register(eventTypes.filter((t) => t !== 'JobCancelRequested' && t !== 'JobStateChanged'));
+    await codec.register(
+      eventTypes.filter((t) => t !== 'JobCancelRequested' && t !== 'JobStateChanged' && t !== 'WebhookDeadLettered'),
+    );
     const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());

@@ -11,7 +11,7 @@ import { decodeTime } from 'ulid';
 /** The events the read model is made of: the request and the processor's lifecycle events. */
 export type ProjectedEvent = Exclude<
   LonghaulEvent,
-  { eventType: 'JobCancelRequested' | 'DeadLetter' | 'JobStateChanged' }
+  { eventType: 'JobCancelRequested' | 'DeadLetter' | 'JobStateChanged' | 'WebhookDeadLettered' }
 >;
 
 const projectedTypes: ReadonlySet<string> = new Set([
