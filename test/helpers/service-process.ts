@@ -52,6 +52,9 @@ export function startService(
   };
 }
 
+/** The key that seals webhook secrets at rest in every service the tests start (32 bytes, base64). */
+export const TEST_SECRETS_KEY = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+
 /** The environment a service needs to reach the test stack, on its own topics and database. */
 export function serviceEnv(opts: { prefix: string; database: string; port: number; extra?: NodeJS.ProcessEnv }) {
   const stack = testStack();
@@ -71,7 +74,7 @@ export function serviceEnv(opts: { prefix: string; database: string; port: numbe
       .map((t) => `${t.tenant}:${t.key}`)
       .join(','),
     LONGHAUL_ADMIN_KEYS: adminKey,
-    LONGHAUL_SECRETS_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+    LONGHAUL_SECRETS_KEY: TEST_SECRETS_KEY,
     ...opts.extra,
   };
 }

@@ -88,6 +88,8 @@ export interface DeliveryDocument {
   /** The job's change number (`data.sequence`). */
   sequence: number;
   url: string;
+  /** The URL's origin: deliveries are queued and limited per endpoint. */
+  endpoint: string;
   /** The exact body sent on every attempt. */
   body: string;
   /** The `jobs.state` partition of the change: that partition's notifier delivers it. */
@@ -96,7 +98,14 @@ export interface DeliveryDocument {
   /** Attempts made in this round (a replay starts a new round). */
   attempts: number;
   nextAttemptAt: Date | null;
-  /** Every attempt, oldest first (the last 50). */
+  /**
+   * The minute (since the epoch) of `nextAttemptAt` while pending, else null: notifiers find what
+   * falls due by equality on it (the one filter FerretDB hands to PostgreSQL).
+   */
+  dueMinute: number | null;
+  /** Set by a replay through the API: the owning notifier picks it up within a poll. */
+  requeued: boolean;
+  /** Every attempt, oldest first. */
   log: DeliveryAttemptRecord[];
   /** When the change happened. */
   eventAt: Date;
@@ -108,7 +117,8 @@ export interface DeliveryDocument {
   expiresAt: Date;
 }
 
-export const MAX_ATTEMPT_LOG = 50;
+/** The minute a due time falls in (`dueMinute`). */
+export const minuteOf = (at: Date | number): number => Math.floor(new Date(at).getTime() / 60_000);
 
 /** The marker the API bumps on every change of subscriptions or signing secrets. */
 export interface WebhookChangesDocument {
@@ -117,15 +127,15 @@ export interface WebhookChangesDocument {
   updatedAt: Date;
 }
 
-export const webhookIndexes = {
+export const webhookIndexes: Record<'subscriptions' | 'deliveries', readonly IndexSpec[]> = {
   subscriptions: [{ key: { tenant: 1, createdAt: -1 }, name: 'tenant_created' }],
   deliveries: [
     { key: { subscriptionId: 1, tenant: 1, createdAt: -1 }, name: 'subscription_created' },
     { key: { jobId: 1 }, name: 'job' },
-    { key: { partition: 1, state: 1 }, name: 'partition_state' },
+    { key: { partition: 1, state: 1, dueMinute: 1 }, name: 'partition_state_due' },
     { key: { expiresAt: 1 }, name: 'expires', expireAfterSeconds: 0 },
   ],
-} satisfies Record<string, readonly IndexSpec[]>;
+};
 
 /** The secrets that sign now, current first: the current one and any still in their overlap. */
 export function signingSecrets(secrets: readonly StoredSecret[], box: SecretBox, now = new Date()): string[] {

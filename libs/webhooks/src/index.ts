@@ -19,7 +19,7 @@ export { createSecretBox, secretsKeySetting, type SecretBox } from './secret-box
 export { cidrListSetting, webhookSettings } from './settings';
 export {
   JOB_SUBSCRIPTION,
-  MAX_ATTEMPT_LOG,
+  minuteOf,
   rotateSecrets,
   signingSecrets,
   webhookIndexes,

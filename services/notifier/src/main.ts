@@ -1,18 +1,112 @@
 /**
- * The notifier: delivers the accepted state changes of `jobs.state` to webhook subscribers.
- * Composition root. Until its issue lands it is the consumer skeleton: it joins its group and
- * acknowledges what it reads.
+ * The notifier: delivers the accepted state changes of `jobs.state` to webhook subscribers,
+ * signed (Standard Webhooks), retried per endpoint, never lost between Kafka and HTTP.
+ * Composition root: config → infrastructure → subscriptions, delivery store, dispatcher → the
+ * consumer whose batches fan out into deliveries. How it works: docs/architecture.md, "Webhooks".
  */
-import { acknowledgingHandler, runConsumerService } from '@longhaul/runtime';
+import { createEventCodec } from '@longhaul/contracts';
+import { createPublisher, topicSpecs } from '@longhaul/kafka';
+import { createAgents, sendWebhook } from '@longhaul/outbound';
+import {
+  closeServer,
+  connectInfrastructure,
+  createOpsHandler,
+  runService,
+  startConsumerMember,
+  startOpsServer,
+} from '@longhaul/runtime';
+import { createSecretBox } from '@longhaul/webhooks';
 import { loadNotifierConfig } from './config';
+import { attemptDelivery } from './delivery/attempt';
+import { publishDeadLetter } from './delivery/dead-letters';
+import { createDeliveryStore } from './delivery/delivery-store';
+import { createDispatcher } from './delivery/dispatcher';
+import { createSubscriptionHealth } from './delivery/health';
+import { createFanOut } from './fan-out';
 import { createNotifierMetrics } from './metrics';
+import { createSubscriptionDirectory } from './subscriptions';
 
-void runConsumerService({
+void runService({
   name: 'notifier',
   loadConfig: () => loadNotifierConfig(process.env),
-  input: (topics) => topics.state,
-  createHandler: (_infra, ctx) => {
+  logLevel: (c) => c.logLevel,
+  shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,
+  async start(config, ctx) {
+    const { logger, lifecycle } = ctx;
+    const ops = await startOpsServer({ host: config.bindHost, port: config.opsPort, handler: createOpsHandler(ctx) });
+    lifecycle.onShutdown('close', 'ops-server', () => closeServer(ops, { forceAfterMs: 1_000 }));
+    const topics = topicSpecs(config);
+    const infra = await connectInfrastructure('notifier', config, [topics.state, topics.webhookDeadLetters], ctx);
     const metrics = createNotifierMetrics(ctx.metrics);
-    return acknowledgingHandler((topic) => metrics.messagesConsumed.inc({ topic }));
+    const codec = createEventCodec(infra.registry, config.topicPrefix);
+    await codec.register(['WebhookDeadLettered']);
+    const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
+    const publish = createPublisher(producer, { timeoutMs: 10_000 });
+
+    const db = infra.mongo.db;
+    const box = createSecretBox(config.secretsKey);
+    const directory = await createSubscriptionDirectory(db, box, { logger });
+    const health = createSubscriptionHealth(db, directory, {
+      disableAfterMs: config.disableAfterSeconds * 1_000,
+      metrics,
+      logger,
+    });
+    const store = createDeliveryStore(db);
+    await store.ensureIndexes();
+    const agents = createAgents({ maxSocketsPerOrigin: config.endpointConcurrency });
+    lifecycle.onShutdown('close', 'webhook-agents', () => agents.destroy());
+    const rules = { allowHttp: config.webhookAllowHttp, allowCidrs: config.webhookAllowCidrs };
+    const retentionMs = config.deliveryRetentionHours * 3_600_000;
+    const dispatcher = createDispatcher({
+      store,
+      metrics,
+      logger: logger.child({ component: 'dispatcher' }),
+      endpointConcurrency: config.endpointConcurrency,
+      maxInFlight: config.maxInFlight,
+      endpointQueue: config.endpointQueue,
+      pollMs: config.pollMs,
+      attempt: (d) =>
+        attemptDelivery(d, {
+          directory,
+          health,
+          store,
+          schedule: config.retrySchedule,
+          send: (url, request) => sendWebhook(url, request, { rules, timeoutMs: config.timeoutMs, agents }),
+          deadLetter: (delivery, attempts, last) => publishDeadLetter({ codec, publish }, delivery, attempts, last),
+          metrics,
+          logger,
+          retentionMs,
+        }),
+    });
+    const fanOut = createFanOut({
+      codec,
+      directory,
+      store,
+      dispatcher,
+      metrics,
+      logger: logger.child({ component: 'fan-out' }),
+      pendingTtlMs: retentionMs + config.retrySchedule.reduce((a, b) => a + b, 0) * 1.2,
+    });
+    await startConsumerMember(
+      {
+        kafka: infra.kafka,
+        groupId: `${config.topicPrefix}notifier`,
+        topics: [topics.state.topic],
+        eachBatch: fanOut,
+        config: { maxWaitTimeInMs: 50 },
+        onRebalancing: () => dispatcher.pause(),
+        onJoin: (assignment) => dispatcher.assign(assignment[topics.state.topic] ?? []),
+      },
+      ctx,
+    );
+    // After the consumer's drain step: the member has left, then attempts in flight finish.
+    lifecycle.onShutdown('drain', 'dispatcher', () => dispatcher.stop());
+    lifecycle.onShutdown('close', 'subscriptions', () => directory.stop());
+    logger.info(
+      { endpointConcurrency: config.endpointConcurrency, maxInFlight: config.maxInFlight },
+      'delivering webhooks',
+    );
   },
 });
