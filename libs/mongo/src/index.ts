@@ -46,7 +46,7 @@ export async function connectMongo(opts: {
 
 export { collections } from './collections';
 export { createFencedTransitions, type FencedTransitions } from './fences';
-export { ensureIndexes, type IndexSpec } from './indexes';
+export { ensureIndexes, hasTtlIndexes, type IndexSpec } from './indexes';
 export {
   followReadModelPointer,
   initialPointer,

@@ -1,4 +1,4 @@
-import type { Collection, Document, IndexSpecification } from 'mongodb';
+import type { Collection, Db, Document, IndexSpecification } from 'mongodb';
 
 export interface IndexSpec {
   readonly key: IndexSpecification;
@@ -28,4 +28,10 @@ export async function ensureIndexes<T extends Document>(
       ...(spec.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.expireAfterSeconds }),
     });
   }
+}
+
+/** FerretDB answers `buildInfo` with a `ferretdbVersion`; it has no TTL indexes, MongoDB has. */
+export async function hasTtlIndexes(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return !('ferretdbVersion' in info);
 }

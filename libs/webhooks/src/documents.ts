@@ -115,7 +115,18 @@ export interface DeliveryDocument {
   replays: number;
   /** When the record is removed. */
   expiresAt: Date;
+  /**
+   * The hour (since the epoch) of `expiresAt` once the delivery is final, else null: the
+   * notifier's sweep deletes by equality on it (FerretDB has no TTL indexes).
+   */
+  expiresHour: number | null;
 }
+
+/** On MongoDB, a TTL index removes expired deliveries too (FerretDB has none: the sweep does). */
+export const deliveriesTtlIndex: IndexSpec = { key: { expiresAt: 1 }, name: 'expires_ttl', expireAfterSeconds: 0 };
+
+/** The hour a time falls in (`expiresHour`). */
+export const hourOf = (at: Date | number): number => Math.floor(new Date(at).getTime() / 3_600_000);
 
 /** The minute a due time falls in (`dueMinute`). */
 export const minuteOf = (at: Date | number): number => Math.floor(new Date(at).getTime() / 60_000);
@@ -133,7 +144,7 @@ export const webhookIndexes: Record<'subscriptions' | 'deliveries', readonly Ind
     { key: { subscriptionId: 1, tenant: 1, createdAt: -1 }, name: 'subscription_created' },
     { key: { jobId: 1 }, name: 'job' },
     { key: { partition: 1, state: 1, dueMinute: 1 }, name: 'partition_state_due' },
-    { key: { expiresAt: 1 }, name: 'expires', expireAfterSeconds: 0 },
+    { key: { expiresHour: 1 }, name: 'expires_hour' },
   ],
 };
 

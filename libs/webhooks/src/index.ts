@@ -19,6 +19,8 @@ export { createSecretBox, secretsKeySetting, type SecretBox } from './secret-box
 export { cidrListSetting, webhookSettings } from './settings';
 export {
   JOB_SUBSCRIPTION,
+  deliveriesTtlIndex,
+  hourOf,
   minuteOf,
   rotateSecrets,
   signingSecrets,

@@ -81,6 +81,7 @@ export function createFanOut(deps: FanOutDeps) {
           finishedAt: null,
           replays: 0,
           expiresAt: new Date(now.getTime() + deps.pendingTtlMs),
+          expiresHour: null,
         });
       }
     }

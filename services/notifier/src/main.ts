@@ -22,6 +22,7 @@ import { publishDeadLetter } from './delivery/dead-letters';
 import { createDeliveryStore } from './delivery/delivery-store';
 import { createDispatcher } from './delivery/dispatcher';
 import { createSubscriptionHealth } from './delivery/health';
+import { startDeliverySweeper } from './delivery/retention';
 import { createFanOut } from './fan-out';
 import { createNotifierMetrics } from './metrics';
 import { createSubscriptionDirectory } from './subscriptions';
@@ -67,6 +68,7 @@ void runService({
       maxInFlight: config.maxInFlight,
       endpointQueue: config.endpointQueue,
       pollMs: config.pollMs,
+      retentionMs,
       attempt: (d) =>
         attemptDelivery(d, {
           directory,
@@ -101,6 +103,8 @@ void runService({
       },
       ctx,
     );
+    const sweeper = startDeliverySweeper(db, { intervalMs: 10 * 60_000, logger });
+    lifecycle.onShutdown('intake', 'delivery-sweeper', () => sweeper.stop());
     // After the consumer's drain step: the member has left, then attempts in flight finish.
     lifecycle.onShutdown('drain', 'dispatcher', () => dispatcher.stop());
     lifecycle.onShutdown('close', 'subscriptions', () => directory.stop());

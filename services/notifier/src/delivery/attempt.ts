@@ -1,6 +1,6 @@
 import type { DeliveryResult } from '@longhaul/outbound';
 import type { Logger } from '@longhaul/runtime';
-import { JOB_SUBSCRIPTION, minuteOf, signWebhook, type DeliveryState } from '@longhaul/webhooks';
+import { hourOf, JOB_SUBSCRIPTION, minuteOf, signWebhook, type DeliveryState } from '@longhaul/webhooks';
 import type { NotifierMetrics } from '../metrics';
 import type { SubscriptionDirectory } from '../subscriptions';
 import type { DeliveryStore, PendingDelivery } from './delivery-store';
@@ -146,6 +146,7 @@ export async function attemptDelivery(d: PendingDelivery, deps: AttemptDeps): Pr
         finishedAt: new Date(at),
         updatedAt: new Date(at),
         expiresAt: new Date(at + deps.retentionMs),
+        expiresHour: hourOf(at + deps.retentionMs),
       },
       ...(record ? { attempt: record } : {}),
     });

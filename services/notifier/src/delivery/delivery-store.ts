@@ -2,12 +2,18 @@ import { createGroupCommit } from '@longhaul/batching';
 import {
   collections,
   ensureIndexes,
+  hasTtlIndexes,
   MongoBulkWriteError,
   type AnyBulkWriteOperation,
   type Db,
   type WriteError,
 } from '@longhaul/mongo';
-import { webhookIndexes, type DeliveryAttemptRecord, type DeliveryDocument } from '@longhaul/webhooks';
+import {
+  deliveriesTtlIndex,
+  webhookIndexes,
+  type DeliveryAttemptRecord,
+  type DeliveryDocument,
+} from '@longhaul/webhooks';
 
 /** A change to one delivery record after an attempt (or a decision not to attempt). */
 export interface DeliveryUpdate {
@@ -107,7 +113,10 @@ export function createDeliveryStore(db: Db): DeliveryStore {
     deliveries.find(filter, { projection: pendingFields }).toArray() as Promise<PendingDelivery[]>;
 
   return {
-    ensureIndexes: () => ensureIndexes(deliveries, webhookIndexes.deliveries),
+    async ensureIndexes() {
+      const ttl = (await hasTtlIndexes(db)) ? [deliveriesTtlIndex] : [];
+      await ensureIndexes(deliveries, [...webhookIndexes.deliveries, ...ttl]);
+    },
 
     async insertNew(docs) {
       const inserted = new Set<string>();

@@ -101,6 +101,7 @@ describe('dispatcher', () => {
       maxInFlight: opts.maxInFlight ?? 100,
       endpointQueue: opts.endpointQueue ?? 1_000,
       pollMs: 60_000,
+      retentionMs: 3_600_000,
     });
     dispatcher.assign([0]);
     return dispatcher;

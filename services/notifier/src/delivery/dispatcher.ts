@@ -1,5 +1,5 @@
 import type { Logger } from '@longhaul/runtime';
-import { minuteOf } from '@longhaul/webhooks';
+import { hourOf, minuteOf } from '@longhaul/webhooks';
 import type { NotifierMetrics } from '../metrics';
 import type { AttemptNext } from './attempt';
 import type { DeliveryStore, PendingDelivery } from './delivery-store';
@@ -61,6 +61,8 @@ export interface DispatcherOptions {
   readonly maxInFlight: number;
   readonly endpointQueue: number;
   readonly pollMs: number;
+  /** How long a finished record stays listed. */
+  readonly retentionMs: number;
   readonly horizonMs?: number;
   readonly scanMs?: number;
 }
@@ -138,7 +140,15 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     opts.store
       .update({
         id: task.d._id,
-        set: { state: 'collapsed', nextAttemptAt: null, dueMinute: null, finishedAt: now, updatedAt: now },
+        set: {
+          state: 'collapsed',
+          nextAttemptAt: null,
+          dueMinute: null,
+          finishedAt: now,
+          updatedAt: now,
+          expiresAt: new Date(now.getTime() + opts.retentionMs),
+          expiresHour: hourOf(now.getTime() + opts.retentionMs),
+        },
       })
       .catch((err: unknown) => opts.logger.warn({ err, delivery: task.d._id }, 'could not record a collapse'));
   }

@@ -1,5 +1,5 @@
 import type { JobDocument } from '@longhaul/contracts';
-import { collections, ensureIndexes, type Db, type Document, type Filter } from '@longhaul/mongo';
+import { collections, ensureIndexes, hasTtlIndexes, type Db, type Document, type Filter } from '@longhaul/mongo';
 
 /**
  * Retention. A job is kept for the retention period after it became final (`expiresAt` on its
@@ -155,12 +155,6 @@ export function createRetentionSweeper(db: Db, settings: SweeperSettings): Reten
       ]);
     },
   };
-}
-
-/** FerretDB answers `buildInfo` with a `ferretdbVersion`; it has no TTL indexes, MongoDB has. */
-export async function hasTtlIndexes(db: Db): Promise<boolean> {
-  const info = await db.admin().command({ buildInfo: 1 });
-  return !('ferretdbVersion' in info);
 }
 
 /**
