@@ -19,7 +19,7 @@ export interface SigningSecretStore {
 /**
  * Each tenant's signing secret (`_id` = tenant), which signs the per-job webhooks given without
  * a secret. Ingress and the notifier may both create it (whoever needs it first), so creation is
- * an upsert that only ever inserts. FerretDB's conditional updates are not atomic, so "shown
+ * an insert whose duplicate-key loser reads the winner's document. FerretDB's conditional updates are not atomic, so "shown
  * once" and rotations are decided by inserting a fence (libs/mongo), whose unique `_id` admits
  * one winner.
  */
@@ -44,8 +44,10 @@ export function createSigningSecretStore(db: Db, changes: WebhookChanges): Signi
         updatedAt: secret.createdAt,
       };
       try {
-        const res = await storeCall(() => secrets.updateOne({ _id: tenant }, { $setOnInsert: doc }, { upsert: true }));
-        if (res.upsertedCount === 1) await changes.bump();
+        // An insert, not an upsert with $setOnInsert: FerretDB 1.24 drops top-level null fields
+        // from $setOnInsert, so such a document lacks `revealedAt` (read as null below).
+        await storeCall(() => secrets.insertOne(doc));
+        await changes.bump();
       } catch (err) {
         // Another caller (an ingress replica or a notifier) inserted it first.
         if (!isDuplicateKey(err)) throw err;
@@ -56,7 +58,8 @@ export function createSigningSecretStore(db: Db, changes: WebhookChanges): Signi
       return winner;
     },
     async reveal(doc, now) {
-      if (doc.revealedAt !== null) return false;
+      // Missing (a notifier's upsert on FerretDB) is null: never shown.
+      if ((doc.revealedAt ?? null) !== null) return false;
       return storeCall(() =>
         fences.transition(
           doc._id,
