@@ -1,4 +1,4 @@
-import { collections, type AnyBulkWriteOperation, type Db } from '@longhaul/mongo';
+import { collections, type AnyBulkWriteOperation, type Db, type Filter } from '@longhaul/mongo';
 import type { DeliveryDocument, DeliveryState } from '@longhaul/webhooks';
 import { storeCall } from './store-call';
 
@@ -6,9 +6,9 @@ import { storeCall } from './store-call';
 export type DeliveryRecord = Omit<DeliveryDocument, 'body'>;
 
 export interface DeliveryStore {
-  /** Every delivery of one subscription (or of one job), unsorted. */
-  ofSubscription(subscriptionId: string, tenant: string): Promise<DeliveryRecord[]>;
-  ofJob(jobId: string, tenant: string): Promise<DeliveryRecord[]>;
+  /** The deliveries of one subscription (or of one job), in any of `states` when given; unsorted. */
+  ofSubscription(subscriptionId: string, tenant: string, states?: readonly DeliveryState[]): Promise<DeliveryRecord[]>;
+  ofJob(jobId: string, tenant: string, states?: readonly DeliveryState[]): Promise<DeliveryRecord[]>;
   get(id: string, tenant: string): Promise<DeliveryRecord | null>;
   /** Queue these deliveries again, each only if still in the state it was read in; how many were. */
   requeue(docs: readonly DeliveryRecord[], now: Date): Promise<number>;
@@ -26,10 +26,18 @@ export const DELIVERY_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
 export function createDeliveryStore(db: Db): DeliveryStore {
   const deliveries = db.collection<DeliveryDocument>(collections.webhookDeliveries);
   const withoutBody = { projection: { body: 0 } } as const;
+  // One equality query per state rather than `$in`, which FerretDB would not push down.
+  const matching = (filter: Filter<DeliveryDocument>, states?: readonly DeliveryState[]) =>
+    storeCall(async () => {
+      if (!states) return deliveries.find(filter, withoutBody).toArray();
+      const found = await Promise.all(
+        states.map((state) => deliveries.find({ ...filter, state }, withoutBody).toArray()),
+      );
+      return found.flat();
+    });
   return {
-    ofSubscription: (subscriptionId, tenant) =>
-      storeCall(() => deliveries.find({ subscriptionId, tenant }, withoutBody).toArray()),
-    ofJob: (jobId, tenant) => storeCall(() => deliveries.find({ jobId, tenant }, withoutBody).toArray()),
+    ofSubscription: (subscriptionId, tenant, states) => matching({ subscriptionId, tenant }, states),
+    ofJob: (jobId, tenant, states) => matching({ jobId, tenant }, states),
     async get(id, tenant) {
       if (!DELIVERY_ID_PATTERN.test(id)) return null;
       const doc = await storeCall(() => deliveries.findOne({ _id: id }, withoutBody));

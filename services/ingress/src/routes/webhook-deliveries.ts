@@ -7,6 +7,7 @@ import {
   deliveryPage,
   requeued,
   REPLAYABLE_SINCE,
+  type DeliveryPageQuery,
   type DeliveryRecord,
   type DeliveryStore,
 } from '../webhook-deliveries';
@@ -23,26 +24,28 @@ export interface DeliveryRoutesDeps {
   readonly maxBodyBytes: number;
 }
 
+const statesOf = (q: DeliveryPageQuery) => (q.state === undefined ? undefined : [q.state]);
+
 /** Every delivery and its attempts, per subscription and per job, and replays. */
 export function deliveryRoutes(deps: DeliveryRoutesDeps): Router<ApiState> {
   const router = new Router<ApiState>();
-  const page = (ctx: Context, docs: readonly DeliveryRecord[]) => {
-    const { items, next } = deliveryPage(docs, parseDeliveryQuery(ctx.query));
+  const page = (ctx: Context, docs: readonly DeliveryRecord[], query: DeliveryPageQuery) => {
+    const { items, next } = deliveryPage(docs, query);
     ctx.set('Cache-Control', 'private, no-cache');
     ctx.body = { items: items.map(deliveryView), next: next?.toISOString() ?? null };
   };
   router.get('/v1/webhooks/:id/deliveries', async (ctx) => {
-    parseDeliveryQuery(ctx.query);
+    const query = parseDeliveryQuery(ctx.query);
     const sub = await ownSubscription(deps.subscriptions, ctx.params['id'], tenantOf(ctx));
-    page(ctx, await deps.deliveries.ofSubscription(sub._id, sub.tenant));
+    page(ctx, await deps.deliveries.ofSubscription(sub._id, sub.tenant, statesOf(query)), query);
   });
 
   router.get('/v1/jobs/:id/deliveries', async (ctx) => {
-    parseDeliveryQuery(ctx.query);
+    const query = parseDeliveryQuery(ctx.query);
     const tenant = tenantOf(ctx);
     const id = ctx.params['id'] ?? '';
     if (!(await deps.reads.find(id, tenant))) throw new HttpProblem('notFound', 'no job with that id for this tenant');
-    page(ctx, await deps.deliveries.ofJob(id, tenant));
+    page(ctx, await deps.deliveries.ofJob(id, tenant, statesOf(query)), query);
   });
 
   router.post('/v1/webhook-deliveries/:deliveryId/replay', async (ctx) => {
@@ -61,8 +64,8 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): Router<ApiState> {
     const sub = await ownSubscription(deps.subscriptions, ctx.params['id'], tenantOf(ctx));
     const now = new Date();
     const since = parseReplaySince(await readJsonBody(ctx, deps.maxBodyBytes), now);
-    const failed = (await deps.deliveries.ofSubscription(sub._id, sub.tenant)).filter(
-      (d) => REPLAYABLE_SINCE.includes(d.state) && d.createdAt.getTime() >= since.getTime(),
+    const failed = (await deps.deliveries.ofSubscription(sub._id, sub.tenant, REPLAYABLE_SINCE)).filter(
+      (d) => d.createdAt.getTime() >= since.getTime(),
     );
     ctx.status = 202;
     ctx.body = { replayed: await deps.deliveries.requeue(failed, now) };
