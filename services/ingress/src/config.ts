@@ -26,6 +26,12 @@ export const settings = {
   eventStreamKeepAliveMs: intSetting('LONGHAUL_SSE_KEEPALIVE_MS', { default: 15_000, min: 100, max: 300_000 }),
   /** The `Retry-After` (seconds) suggested while a job is not finished. */
   pollAfterSeconds: intSetting('LONGHAUL_POLL_AFTER_SECONDS', { default: 1, min: 1, max: 3_600 }),
+  /** After a rotation, the previous webhook secret keeps signing this long beside the new one. */
+  webhookSecretOverlapSeconds: intSetting('LONGHAUL_WEBHOOK_SECRET_OVERLAP_SECONDS', {
+    default: 24 * 3600,
+    min: 0,
+    max: 30 * 24 * 3600,
+  }),
   ...webhookSettings,
 } as const;
 

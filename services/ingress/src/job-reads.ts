@@ -5,6 +5,7 @@ import type { RedriveLog } from './redrive';
 import { storeCall } from './store-call';
 import { viewFromAcceptance, viewFromDocument, type JobView } from './job-view';
 import { HttpProblem } from './problem';
+import { parseDateTime } from './date-time';
 
 /** ULIDs: 26 Crockford base32 characters, the first encoding the time. */
 export const JOB_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -136,11 +137,8 @@ export function parseListQuery(
   }
   const createdAfter = one('createdAfter');
   if (createdAfter !== undefined) {
-    const d = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.test(createdAfter)
-      ? new Date(createdAfter)
-      : new Date(Number.NaN);
-    if (Number.isNaN(d.getTime()))
-      errors.push({ pointer: '/query/createdAfter', message: 'must be an RFC 3339 date-time' });
+    const d = parseDateTime(createdAfter);
+    if (!d) errors.push({ pointer: '/query/createdAfter', message: 'must be an RFC 3339 date-time' });
     else out.createdAfter = d;
   }
   const limit = one('limit');

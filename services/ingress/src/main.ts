@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
 import { createPublisher, topicSpecs } from '@longhaul/kafka';
-import { followReadModelPointer } from '@longhaul/mongo';
+import { collections, ensureIndexes, followReadModelPointer } from '@longhaul/mongo';
 import { closeServer, connectInfrastructure, createOpsHandler, listen, runService } from '@longhaul/runtime';
 import { createAcceptanceStore } from './acceptance-store';
 import { createApp } from './app';
@@ -27,7 +27,15 @@ import { adminRoutes } from './routes/admin';
 import { metaRoutes } from './routes/meta';
 import { createDeadLetterReads, createRedriveLog } from './redrive';
 import { createSubmissionValidator } from './submission';
-import { createSecretBox } from '@longhaul/webhooks';
+import { createSecretBox, webhookIndexes, type SubscriptionDocument } from '@longhaul/webhooks';
+import { deliveryRoutes } from './routes/webhook-deliveries';
+import { signingSecretRoutes } from './routes/signing-secret';
+import { webhookRoutes } from './routes/webhooks';
+import { createSigningSecretStore } from './signing-secrets';
+import { createWebhookChanges } from './webhook-changes';
+import { createDeliveryStore } from './webhook-deliveries';
+import { createSubscriptionStore } from './webhook-subscriptions';
+import { createTargetChecks } from './webhook-target';
 
 void runService({
   name: 'ingress',
@@ -85,12 +93,13 @@ void runService({
     );
     const jobTypes = [...builtInJobTypes, ...ownTypes.definitions];
     const catalog = createJobTypeCatalog(jobTypes);
+    const box = createSecretBox(config.secretsKey);
     const accept = {
       acceptances,
       idempotency,
       codec,
       publish,
-      secrets: createSecretBox(config.secretsKey),
+      secrets: box,
       metrics,
       logger,
       pollAfterSeconds: config.pollAfterSeconds,
@@ -116,14 +125,13 @@ void runService({
       logger: logger.child({ component: 'sse-follower' }),
     });
     lifecycle.onShutdown('drain', 'sse-follower', () => follower.stop());
+    const outboundRules = { allowHttp: config.webhookAllowHttp, allowCidrs: config.webhookAllowCidrs };
+    const targets = createTargetChecks(outboundRules);
     const routes = jobRoutes({
       accept,
       reads,
       acceptances,
-      validate: createSubmissionValidator(catalog, {
-        allowHttp: config.webhookAllowHttp,
-        allowCidrs: config.webhookAllowCidrs,
-      }),
+      validate: createSubmissionValidator(catalog, outboundRules, targets),
       codec,
       publish,
       logger,
@@ -131,6 +139,15 @@ void runService({
       maxBodyBytes: config.maxBodyBytes,
       pollAfterSeconds: config.pollAfterSeconds,
     });
+
+    // Webhook subscriptions and signing secrets (the notifier delivers; ingress manages).
+    await ensureIndexes(
+      infra.mongo.db.collection<SubscriptionDocument>(collections.webhookSubscriptions),
+      webhookIndexes.subscriptions,
+    );
+    const changes = createWebhookChanges(infra.mongo.db, logger);
+    const subscriptions = createSubscriptionStore(infra.mongo.db, changes);
+    const webhooks = { box, overlapMs: config.webhookSecretOverlapSeconds * 1000, maxBodyBytes: config.maxBodyBytes };
 
     const app = createApp({
       ops: createOpsHandler(ctx),
@@ -147,6 +164,14 @@ void runService({
           logger,
           maxStreams: config.maxEventStreams,
           keepAliveMs: config.eventStreamKeepAliveMs,
+        }),
+        webhookRoutes({ ...webhooks, subscriptions, targets }),
+        signingSecretRoutes({ ...webhooks, signingSecrets: createSigningSecretStore(infra.mongo.db, changes) }),
+        deliveryRoutes({
+          deliveries: createDeliveryStore(infra.mongo.db),
+          subscriptions,
+          reads,
+          maxBodyBytes: config.maxBodyBytes,
         }),
         adminRoutes({
           controls: createJobTypeControls(infra.mongo.db),

@@ -2,6 +2,7 @@ import { jobStatuses, webhookEventTypes } from '@longhaul/contracts';
 import type { JobTypeDefinition } from '@longhaul/job-types';
 import { submitJobSchema } from './api-schemas';
 import { adminPaths, adminSchemas } from './openapi-admin';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 import { common, dateTime, idParam, json, jobId, nullable, problem, ref, retryAfter } from './openapi-parts';
 import { problemTypes } from './problem';
 
@@ -206,6 +207,7 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
           },
         },
       },
+      ...webhookPaths,
       ...adminPaths,
       '/openapi.json': {
         get: { operationId: 'openapi', security: [], responses: { '200': { description: 'This document.' } } },
@@ -268,6 +270,7 @@ export function buildOpenApi(jobTypes: readonly JobTypeDefinition[]) {
             },
           },
         },
+        ...webhookSchemas,
         ...adminSchemas,
         JobLinks: {
           type: 'object',

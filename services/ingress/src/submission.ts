@@ -9,6 +9,7 @@ import {
 import { checkWebhookUrl, type OutboundRules } from '@longhaul/outbound';
 import { submitJobSchema, type SubmitJobBody } from './api-schemas';
 import { HttpProblem } from './problem';
+import { resolvedTarget, type TargetChecks } from './webhook-target';
 
 /** A request that passed every check: what acceptJob needs, nothing the client sent unchecked. */
 export interface Submission {
@@ -19,11 +20,15 @@ export interface Submission {
   readonly webhook: { url: string; events: string[]; secret: string | null } | null;
 }
 
-export function createSubmissionValidator(catalog: JobTypeCatalog, rules: OutboundRules) {
+/**
+ * Every check of a job submission. The webhook host is resolved (DNS) only once everything else
+ * passed, so a bad request costs no lookup and an IP literal never needs one.
+ */
+export function createSubmissionValidator(catalog: JobTypeCatalog, rules: OutboundRules, targets: TargetChecks) {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   const checkShape = ajv.compile<SubmitJobBody>(submitJobSchema);
 
-  return function validateSubmission(body: unknown): Submission {
+  return async function validateSubmission(body: unknown): Promise<Submission> {
     if (!checkShape(body)) {
       throw invalid('the request does not have the shape of a job submission', toFieldErrors(checkShape.errors, ''));
     }
@@ -49,6 +54,7 @@ export function createSubmissionValidator(catalog: JobTypeCatalog, rules: Outbou
       if (check.ok) webhook = { url: check.url.href, events: body.webhook.events ?? [], secret };
     }
     if (errors.length > 0 || !options.ok) throw invalid(`the request is not a valid ${type.name} job`, errors);
+    if (webhook) await resolvedTarget(targets, new URL(webhook.url), '/webhook/url');
     return { type, payload: JSON.stringify(body.payload), options: options.value, webhook };
   };
 }

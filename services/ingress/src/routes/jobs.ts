@@ -70,7 +70,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router<ApiState> {
     const tenant = tenantOf(ctx);
     const key = parseIdempotencyKey(ctx.get('idempotency-key'));
     const body = await readJsonBody(ctx, deps.maxBodyBytes);
-    const submission = deps.validate(body);
+    const submission = await deps.validate(body);
     const fingerprint = createHash('sha256')
       .update(`POST /v1/jobs\n${stringify(body) ?? ''}`)
       .digest('base64url');

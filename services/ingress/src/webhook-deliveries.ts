@@ -1,0 +1,109 @@
+import { collections, type AnyBulkWriteOperation, type Db, type Filter } from '@longhaul/mongo';
+import type { DeliveryDocument, DeliveryState } from '@longhaul/webhooks';
+import { storeCall } from './store-call';
+
+/** A delivery as listed: everything but the body it sends. */
+export type DeliveryRecord = Omit<DeliveryDocument, 'body'>;
+
+export interface DeliveryStore {
+  /** The deliveries of one subscription (or of one job), in any of `states` when given; unsorted. */
+  ofSubscription(subscriptionId: string, tenant: string, states?: readonly DeliveryState[]): Promise<DeliveryRecord[]>;
+  ofJob(jobId: string, tenant: string, states?: readonly DeliveryState[]): Promise<DeliveryRecord[]>;
+  get(id: string, tenant: string): Promise<DeliveryRecord | null>;
+  /** Queue these deliveries again, each only if still in the state it was read in; how many were. */
+  requeue(docs: readonly DeliveryRecord[], now: Date): Promise<number>;
+}
+
+/** A webhook-id (libs/webhooks `webhookId`). */
+export const DELIVERY_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The notifier's delivery records, read for the API. Ingress changes them only to replay: it
+ * puts a finished delivery back to `pending`, due now, and the notifier that owns its partition
+ * picks it up (it polls `{partition, state: 'pending'}`). Equality filters only (what FerretDB
+ * pushes down); the callers sort.
+ */
+export function createDeliveryStore(db: Db): DeliveryStore {
+  const deliveries = db.collection<DeliveryDocument>(collections.webhookDeliveries);
+  const withoutBody = { projection: { body: 0 } } as const;
+  // One equality query per state rather than `$in`, which FerretDB would not push down.
+  const matching = (filter: Filter<DeliveryDocument>, states?: readonly DeliveryState[]) =>
+    storeCall(async () => {
+      if (!states) return deliveries.find(filter, withoutBody).toArray();
+      const found = await Promise.all(
+        states.map((state) => deliveries.find({ ...filter, state }, withoutBody).toArray()),
+      );
+      return found.flat();
+    });
+  return {
+    ofSubscription: (subscriptionId, tenant, states) => matching({ subscriptionId, tenant }, states),
+    ofJob: (jobId, tenant, states) => matching({ jobId, tenant }, states),
+    async get(id, tenant) {
+      if (!DELIVERY_ID_PATTERN.test(id)) return null;
+      const doc = await storeCall(() => deliveries.findOne({ _id: id }, withoutBody));
+      return doc?.tenant === tenant ? doc : null;
+    },
+    async requeue(docs, now) {
+      if (docs.length === 0) return 0;
+      const ops: AnyBulkWriteOperation<DeliveryDocument>[] = docs.map((d) => ({
+        updateOne: {
+          filter: { _id: d._id, state: d.state },
+          update: {
+            $set: { state: 'pending', attempts: 0, nextAttemptAt: now, finishedAt: null, updatedAt: now },
+            $inc: { replays: 1 },
+          },
+        },
+      }));
+      const res = await storeCall(() => deliveries.bulkWrite(ops, { ordered: false }));
+      return res.modifiedCount;
+    },
+  };
+}
+
+/** Requeued as the store does it, for the answer (without reading it back). */
+export function requeued(doc: DeliveryRecord, now: Date): DeliveryRecord {
+  return {
+    ...doc,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    finishedAt: null,
+    updatedAt: now,
+    replays: doc.replays + 1,
+  };
+}
+
+/** States a replay-since takes: the final failures. */
+export const REPLAYABLE_SINCE: readonly DeliveryState[] = ['failed', 'dead'];
+
+export interface DeliveryPageQuery {
+  state?: DeliveryState;
+  limit: number;
+  /** Only deliveries created before this. */
+  before?: Date;
+}
+
+/**
+ * One page, newest first (createdAt, then id). Deliveries fanned out together share a
+ * millisecond, and the cursor is a time: so a page never ends inside a run of equal times (it
+ * stops before the run, or takes the whole run when the run alone fills it), and `next` is the
+ * time of its last item.
+ */
+export function deliveryPage<T extends DeliveryRecord>(
+  docs: readonly T[],
+  q: DeliveryPageQuery,
+): { items: T[]; next: Date | null } {
+  const sorted = docs
+    .filter((d) => (q.state === undefined || d.state === q.state) && (!q.before || d.createdAt < q.before))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0));
+  if (sorted.length <= q.limit) return { items: sorted, next: null };
+  const boundary = sorted[q.limit]!.createdAt.getTime();
+  let end = q.limit;
+  while (end > 0 && sorted[end - 1]!.createdAt.getTime() === boundary) end--;
+  if (end === 0) {
+    end = q.limit;
+    while (end < sorted.length && sorted[end]!.createdAt.getTime() === boundary) end++;
+  }
+  const items = sorted.slice(0, end);
+  return { items, next: end < sorted.length ? items[items.length - 1]!.createdAt : null };
+}
