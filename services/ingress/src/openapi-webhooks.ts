@@ -14,10 +14,7 @@ const bodyProblems = {
   '415': problem('The body is not UTF-8 JSON.'),
 };
 const urlUnavailable = {
-  '503': problem(
-    'A dependency is unavailable, or the webhook host could not be resolved now; nothing was changed.',
-    common['503'].headers,
-  ),
+  '503': problem('A dependency is unavailable; nothing was changed.', common['503'].headers),
 };
 const notFound = problem('No such subscription for this tenant.');
 const deliveryQuery = [

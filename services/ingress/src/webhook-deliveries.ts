@@ -1,5 +1,5 @@
 import { collections, type AnyBulkWriteOperation, type Db, type Filter } from '@longhaul/mongo';
-import type { DeliveryDocument, DeliveryState } from '@longhaul/webhooks';
+import { minuteOf, type DeliveryDocument, type DeliveryState } from '@longhaul/webhooks';
 import { storeCall } from './store-call';
 
 /** A delivery as listed: everything but the body it sends. */
@@ -20,7 +20,7 @@ export const DELIVERY_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
 /**
  * The notifier's delivery records, read for the API. Ingress changes them only to replay: it
  * puts a finished delivery back to `pending`, due now, and the notifier that owns its partition
- * picks it up (it polls `{partition, state: 'pending'}`). Equality filters only (what FerretDB
+ * picks it up (it polls `{partition, state: 'pending', requeued: true}`). Equality filters only (what FerretDB
  * pushes down); the callers sort.
  */
 export function createDeliveryStore(db: Db): DeliveryStore {
@@ -49,7 +49,7 @@ export function createDeliveryStore(db: Db): DeliveryStore {
         updateOne: {
           filter: { _id: d._id, state: d.state },
           update: {
-            $set: { state: 'pending', attempts: 0, nextAttemptAt: now, finishedAt: null, updatedAt: now },
+            $set: requeueFields(now),
             $inc: { replays: 1 },
           },
         },
@@ -60,17 +60,26 @@ export function createDeliveryStore(db: Db): DeliveryStore {
   };
 }
 
-/** Requeued as the store does it, for the answer (without reading it back). */
-export function requeued(doc: DeliveryRecord, now: Date): DeliveryRecord {
+/** A record back in the schedule: due now, flagged for the owning notifier, kept until it ends. */
+function requeueFields(now: Date) {
   return {
-    ...doc,
     state: 'pending',
     attempts: 0,
     nextAttemptAt: now,
+    dueMinute: minuteOf(now),
+    requeued: true,
     finishedAt: null,
     updatedAt: now,
-    replays: doc.replays + 1,
-  };
+    // The notifier sets the retention again when the delivery ends.
+    expiresAt: new Date(now.getTime() + REQUEUED_KEEP_MS),
+    expiresHour: null,
+  } as const;
+}
+const REQUEUED_KEEP_MS = 30 * 86_400_000;
+
+/** Requeued as the store does it, for the answer (without reading it back). */
+export function requeued(doc: DeliveryRecord, now: Date): DeliveryRecord {
+  return { ...doc, ...requeueFields(now), replays: doc.replays + 1 };
 }
 
 /** States a replay-since takes: the final failures. */

@@ -6,19 +6,17 @@ import { checkAddress, checkWebhookUrl, type OutboundRules, type UrlCheck } from
 /** The resolver's answer for a host name: every address it maps to. */
 export type Lookup = (host: string) => Promise<readonly { address: string }[]>;
 
-export type TargetCheck = UrlCheck | { ok: false; reason: string; retry: true };
-
-const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
+export type TargetCheck = UrlCheck;
 
 /**
  * Where a webhook URL given to the API may point: the rules of libs/outbound, and for a host
  * name (not an IP literal) every address it resolves to now. The notifier checks the address
  * it actually connects to on every attempt (DNS can change), so this is the early refusal a
- * client sees at once, not the only line of defence.
- *
- * A name that does not exist is refused; a resolver that fails or is slow (`retry`) is the
- * caller's 503, because the URL may be fine. `dns.lookup` runs on libuv's small thread pool
- * and a timed-out lookup keeps its thread, so at most `maxPending` run at once.
+ * client sees at once, not the only line of defence: a name that resolves to a refused address
+ * is a 422; a name that does not resolve (yet), or a resolver that fails or is slow, is let
+ * through, so the API never depends on DNS being up. `dns.lookup` runs on libuv's small thread
+ * pool and a timed-out lookup keeps its thread, so at most `maxPending` run at once (past that,
+ * the check is left to the notifier).
  */
 export function createTargetChecks(
   rules: OutboundRules,
@@ -29,22 +27,19 @@ export function createTargetChecks(
   const lookup = opts.lookup ?? ((host: string) => dnsLookup(host, { all: true, verbatim: true }));
   let pending = 0;
 
-  type Resolved = { addresses: readonly { address: string }[] } | Extract<TargetCheck, { ok: false }>;
-
-  async function resolve(host: string): Promise<Resolved> {
-    if (pending >= maxPending) return { ok: false, reason: 'too many host names being resolved', retry: true };
+  /** Every address of a name, or null when the resolver cannot tell now. */
+  async function resolve(host: string): Promise<readonly { address: string }[] | null> {
+    if (pending >= maxPending) return null;
     pending++;
     const running = lookup(host).finally(() => pending--);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<Resolved>((res) => {
-      timer = setTimeout(() => res({ ok: false, reason: `${host} did not resolve in time`, retry: true }), timeoutMs);
+    const timeout = new Promise<null>((res) => {
+      timer = setTimeout(() => res(null), timeoutMs);
     });
     try {
-      return await Promise.race([running.then((addresses) => ({ addresses })), timeout]);
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && NO_SUCH_NAME.has(code)) return { ok: false, reason: `${host} does not resolve` };
-      return { ok: false, reason: `${host} could not be resolved`, retry: true };
+      return await Promise.race([running, timeout]);
+    } catch {
+      return null;
     } finally {
       clearTimeout(timer);
       running.catch(() => undefined);
@@ -56,10 +51,7 @@ export function createTargetChecks(
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     // IP literals were fully checked by checkWebhookUrl: no resolver round trip for them.
     if (isIP(host) !== 0) return { ok: true, url };
-    const answer = await resolve(host);
-    if (!('addresses' in answer)) return answer;
-    if (answer.addresses.length === 0) return { ok: false, reason: `${host} does not resolve` };
-    for (const { address } of answer.addresses) {
+    for (const { address } of (await resolve(host)) ?? []) {
       const problem = checkAddress(address, rules);
       if (problem) return { ok: false, reason: `${host} resolves to a refused address: ${problem}` };
     }
@@ -78,10 +70,7 @@ export function createTargetChecks(
 
 export type TargetChecks = ReturnType<typeof createTargetChecks>;
 
-/**
- * Where a checked URL's host resolves, as the API answers it: 422 at `pointer` when refused,
- * 503 when the resolver could not tell.
- */
+/** Where a checked URL's host resolves, as the API answers it: 422 at `pointer` when refused. */
 export async function resolvedTarget(targets: TargetChecks, url: URL, pointer: string): Promise<URL> {
   return answer(await targets.checkResolved(url), pointer);
 }
@@ -93,11 +82,6 @@ export async function checkedTarget(targets: TargetChecks, raw: string, pointer:
 
 function answer(check: TargetCheck, pointer: string): URL {
   if (check.ok) return check.url;
-  if ('retry' in check) {
-    throw new HttpProblem('unavailable', `the webhook host could not be checked now (${check.reason}); retry`, {
-      headers: { 'Retry-After': '2' },
-    });
-  }
   throw new HttpProblem('validation', 'the webhook URL is not allowed', {
     errors: [{ pointer, message: check.reason }],
   });

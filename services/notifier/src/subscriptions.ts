@@ -83,6 +83,7 @@ export async function createSubscriptionDirectory(
   const jobSecrets = boundedCache<string | null>(CACHE_LIMIT);
   const tenantSecretCache = boundedCache<{ secrets: string[]; at: number }>(CACHE_LIMIT);
   const goneJobs = boundedCache<true>(CACHE_LIMIT);
+  const loadingSecrets = new Map<string, Promise<string[]>>();
 
   async function load(): Promise<void> {
     const marker = await changes.findOne({ _id: 'subscriptions' });
@@ -169,32 +170,38 @@ export async function createSubscriptionDirectory(
   };
 
   /** The tenant's signing secret(s), created on first use (the API shows it once, later). */
-  async function tenantSigningSecrets(tenant: string): Promise<string[]> {
+  function tenantSigningSecrets(tenant: string): Promise<string[]> {
     const cached = tenantSecretCache.get(tenant);
-    if (cached && Date.now() - cached.at < reloadMs) return cached.secrets;
+    if (cached && Date.now() - cached.at < reloadMs) return Promise.resolve(cached.secrets);
+    // One read (and at most one creation) per tenant at a time, however many deliveries wait.
+    let loading = loadingSecrets.get(tenant);
+    if (!loading) {
+      loading = loadTenantSecrets(tenant).finally(() => loadingSecrets.delete(tenant));
+      loadingSecrets.set(tenant, loading);
+    }
+    return loading;
+  }
+
+  async function loadTenantSecrets(tenant: string): Promise<string[]> {
     let doc = await tenantSecrets.findOne({ _id: tenant });
     if (!doc) {
       const now = new Date();
       try {
-        await tenantSecrets.updateOne(
-          { _id: tenant },
-          {
-            $setOnInsert: {
-              secrets: [{ sealed: box.seal(generateSecret()), createdAt: now, expiresAt: null }],
-              revealedAt: null,
-              createdAt: now,
-              updatedAt: now,
-            },
-          },
-          { upsert: true },
-        );
+        // An insert, not an upsert: FerretDB drops null fields from $setOnInsert.
+        await tenantSecrets.insertOne({
+          _id: tenant,
+          secrets: [{ sealed: box.seal(generateSecret()), createdAt: now, expiresAt: null }],
+          revealedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        opts.logger.info({ tenant }, 'created the tenant signing secret on first use');
       } catch (err) {
         // Created by the API or another notifier at the same moment: theirs stands.
         if ((err as { code?: unknown }).code !== 11000) throw err;
       }
       doc = await tenantSecrets.findOne({ _id: tenant });
       if (!doc) throw new Error(`the signing secret of tenant ${tenant} could not be created`);
-      opts.logger.info({ tenant }, 'created the tenant signing secret on first use');
     }
     const secrets = signingSecrets(doc.secrets, box);
     tenantSecretCache.set(tenant, { secrets, at: Date.now() });
