@@ -6,16 +6,14 @@
  * publish, so it bounds the write lag from above). The benchmark runs its own projector on its
  * own topic prefix and database, so the stack's projector does not compete for the events.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createEventCodec, createSchemaRegistry, type JobStateChanged, type LonghaulEvent } from '@longhaul/contracts';
 import { topicNames } from '@longhaul/kafka';
 import { benchEnv, median, numberSetting, percentile, writeResults } from './results';
+import { startBenchService, type BenchService } from './service-process';
 
 const env = benchEnv();
 const setting = numberSetting;
@@ -33,7 +31,6 @@ const runId = Date.now().toString(36);
 const prefix = `bench-proj-${runId}.`;
 const database = `bench-proj-${runId}`;
 const topics = topicNames(prefix);
-const projectorMain = join(__dirname, '..', '..', 'services', 'projector', 'dist', 'main.js');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -87,87 +84,16 @@ const EVENTS_PER_JOB = jobEvents(Date.now).length;
 
 /* ── the projector under test ────────────────────────────────────────────────────────── */
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
+function startProjector(): Promise<BenchService> {
+  return startBenchService('projector', {
+    LONGHAUL_KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    LONGHAUL_SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
+    LONGHAUL_MONGO_URL: mongoUrl,
+    LONGHAUL_MONGO_DATABASE: database,
+    LONGHAUL_TOPIC_PREFIX: prefix,
+    LONGHAUL_REQUESTED_PARTITIONS: String(settings.partitions),
+    LONGHAUL_EVENTS_PARTITIONS: String(settings.partitions),
   });
-}
-
-interface Projector {
-  child: ChildProcess;
-  opsUrl: string;
-  stop(): Promise<void>;
-}
-
-/** Projectors this benchmark started and has not stopped: killed if the benchmark itself ends. */
-const running = new Set<ChildProcess>();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const child of running) child.kill('SIGKILL');
-    process.exit(130);
-  });
-}
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-async function startProjector(): Promise<Projector> {
-  const port = await freePort();
-  const profileDir = process.env['LONGHAUL_CPU_PROFILE_DIR'];
-  const child = spawn(
-    process.execPath,
-    [
-      '--disable-warning=TimeoutNegativeWarning',
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      projectorMain,
-    ],
-    {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        PATH: process.env['PATH'],
-        LONGHAUL_KAFKA_BROKERS: env.kafkaBrokers.join(','),
-        LONGHAUL_SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
-        LONGHAUL_MONGO_URL: mongoUrl,
-        LONGHAUL_MONGO_DATABASE: database,
-        LONGHAUL_TOPIC_PREFIX: prefix,
-        LONGHAUL_REQUESTED_PARTITIONS: String(settings.partitions),
-        LONGHAUL_EVENTS_PARTITIONS: String(settings.partitions),
-        LONGHAUL_BIND_HOST: '127.0.0.1',
-        LONGHAUL_OPS_PORT: String(port),
-        LONGHAUL_LOG_LEVEL: 'warn',
-        LONGHAUL_INSTANCE_ID: `bench-projector-${port}`,
-      },
-    },
-  );
-  running.add(child);
-  const exited = new Promise<void>((resolve) =>
-    child.on('exit', () => {
-      running.delete(child);
-      resolve();
-    }),
-  );
-  const opsUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('the projector exited before it was ready');
-    const res = await fetch(`${opsUrl}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-    if (res?.status === 200) break;
-    if (Date.now() > deadline) throw new Error('the projector was not ready within 90 s');
-    await delay(100);
-  }
-  return {
-    child,
-    opsUrl,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /** Events the projector has taken care of (applied or ignored), from its metrics. */

@@ -361,6 +361,7 @@ describe('the webhooks API (ingress against the real stack)', () => {
       _id: `msg_test${n.toString().padStart(4, '0')}${subscriptionId.slice(-6)}`,
       tenant: 'acme',
       subscriptionId,
+      ownSecret: false,
       jobId,
       eventType: state === 'delivered' ? 'job.succeeded' : 'job.failed',
       sequence: n,

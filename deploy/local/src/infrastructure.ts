@@ -171,7 +171,10 @@ export function mongoSpec(opts: {
     command: opts.installed.ferretdb,
     args: [
       '--handler=postgresql',
-      `--postgresql-url=postgres://longhaul@127.0.0.1:${opts.ports.postgres}/postgres`,
+      // FerretDB's own pool (20 by default) can wedge under concurrent writers: an operation
+      // holding a connection may wait for a second one (its metadata), and when every
+      // connection is held so, none comes back. Many more than the services ever use at once.
+      `--postgresql-url=postgres://longhaul@127.0.0.1:${opts.ports.postgres}/postgres?pool_max_conns=120`,
       `--state-dir=${dir}`,
       `--listen-addr=127.0.0.1:${opts.ports.mongo}`,
       '--debug-addr=-',

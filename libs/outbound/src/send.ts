@@ -50,7 +50,13 @@ export function createAgents(opts: { maxSocketsPerOrigin: number }) {
     for(url: URL): http.Agent {
       let agent = agents.get(url.origin);
       if (!agent) {
-        const o = { keepAlive: true, maxSockets: opts.maxSocketsPerOrigin, maxFreeSockets: 4, timeout: 60_000 };
+        const o = {
+          keepAlive: true,
+          maxSockets: opts.maxSocketsPerOrigin,
+          // Every socket a busy endpoint uses stays open for the next delivery.
+          maxFreeSockets: opts.maxSocketsPerOrigin,
+          timeout: 60_000,
+        };
         agent = url.protocol === 'https:' ? new https.Agent(o) : new http.Agent(o);
         agents.set(url.origin, agent);
       }

@@ -83,6 +83,8 @@ export interface DeliveryDocument {
   tenant: string;
   /** A subscription id, or JOB_SUBSCRIPTION for the job's own webhook. */
   subscriptionId: string;
+  /** The job's own webhook has a secret of its own (else the tenant's signing secret signs). */
+  ownSecret: boolean;
   jobId: string;
   eventType: WebhookEventType;
   /** The job's change number (`data.sequence`). */

@@ -8,6 +8,7 @@ function delivery(id: string, ms: number, state: DeliveryState = 'delivered'): D
     _id: id,
     tenant: 'acme',
     subscriptionId: 'wh_1',
+    ownSecret: false,
     jobId: 'J',
     eventType: 'job.succeeded',
     sequence: 1,

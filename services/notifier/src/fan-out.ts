@@ -1,9 +1,9 @@
 import { PoisonMessageError, type EventCodec, type JobStateChanged } from '@longhaul/contracts';
-import type { EachBatchPayload } from '@longhaul/kafka';
+import { PartitionLedger, type Consumer, type EachBatchPayload, type KafkaMessage } from '@longhaul/kafka';
 import type { Logger } from '@longhaul/runtime';
-import { minuteOf, webhookId, webhookPayload, type DeliveryDocument } from '@longhaul/webhooks';
+import { JOB_SUBSCRIPTION, minuteOf, webhookId, webhookPayload, type DeliveryDocument } from '@longhaul/webhooks';
 import type { DeliveryStore } from './delivery/delivery-store';
-import type { Dispatcher } from './delivery/dispatcher';
+import type { Dispatcher, NewDelivery } from './delivery/dispatcher';
 import type { NotifierMetrics } from './metrics';
 import type { SubscriptionDirectory } from './subscriptions';
 
@@ -16,80 +16,193 @@ export interface FanOutDeps {
   readonly logger: Logger;
   /** How long a pending record is kept at most: the whole retry schedule plus the retention. */
   readonly pendingTtlMs: number;
+  readonly commitEveryMs?: number;
 }
 
 /**
- * The notifier's consumer: each batch of accepted state changes becomes one delivery record per
- * matching subscription (and the job's own webhook), stored before the batch's offsets are
- * committed — so nothing is lost between Kafka and HTTP — and then handed to the dispatcher.
- * A record's id is the `webhook-id`, derived from the change and the subscription, so a batch
- * read again after a crash finds its records there and adds nothing.
+ * After gaining a partition, messages another member may already have fanned out (its
+ * uncommitted tail) are stored before they are sent, so what it recorded is not sent again.
+ */
+const CAREFUL_MS = 5_000;
+
+/**
+ * The notifier's consumer: each accepted state change becomes one delivery per matching
+ * subscription (and the job's own webhook). A delivery's id is the `webhook-id`, derived from
+ * the change and the subscription, so the same change read twice makes the same deliveries.
+ *
+ * Nothing is lost between Kafka and HTTP: a message's offset is committed only once every one
+ * of its deliveries is stored (PartitionLedger: up to the oldest message not yet stored). A
+ * delivery is stored once, with its first attempt's outcome — or as pending, if that attempt
+ * takes longer than the dispatcher waits — so a healthy endpoint costs one insert per delivery.
+ * Messages read again (after a rebalance, or another member's uncommitted tail) take the
+ * careful path instead: stored first, and sent only if they were not there yet.
  */
 export function createFanOut(deps: FanOutDeps) {
-  return async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    if (batch.messages.length === 0) return;
-    await deps.directory.refresh();
+  const ledgers = new Map<number, { ledger: PartitionLedger; lastTracked: bigint }>();
+  const carefulUntil = new Map<number, number>();
+  let consumer: Consumer | null = null;
+  let topic = '';
+  let generation = 0;
+
+  function deliveriesOf(change: JobStateChanged, partition: number, now: Date): DeliveryDocument[] {
+    const body = webhookPayload(change);
+    if (!body) return [];
+    const text = JSON.stringify(body);
     const docs: DeliveryDocument[] = [];
-    const now = new Date();
-    for (const message of batch.messages) {
-      deps.metrics.messagesConsumed.inc({ topic: batch.topic });
-      let change: JobStateChanged;
+    for (const target of deps.directory.targets(change, body.type)) {
+      let endpoint: string;
       try {
-        const event = await deps.codec.decode(message);
-        if (event.eventType !== 'JobStateChanged') continue;
-        change = event;
-      } catch (err) {
-        if (!(err instanceof PoisonMessageError)) throw err;
-        deps.metrics.poisonMessages.inc();
-        deps.logger.warn(
-          { err: err.message, partition: batch.partition, offset: message.offset },
-          'skipped a message that is not a state change',
-        );
-        continue;
+        endpoint = new URL(target.url).origin;
+      } catch {
+        continue; // checked when it was given; a URL that does not parse cannot be delivered
       }
-      const body = webhookPayload(change);
-      if (!body) continue;
-      const text = JSON.stringify(body);
-      for (const target of deps.directory.targets(change, body.type)) {
-        let endpoint: string;
-        try {
-          endpoint = new URL(target.url).origin;
-        } catch {
-          continue; // checked when it was given; a URL that does not parse cannot be delivered
-        }
-        docs.push({
-          _id: webhookId(change.eventId, target.subscriptionId),
-          tenant: change.tenant,
-          subscriptionId: target.subscriptionId,
-          jobId: change.jobId,
-          eventType: body.type,
-          sequence: change.version,
-          url: target.url,
-          endpoint,
-          body: text,
-          partition: batch.partition,
-          state: 'pending',
-          attempts: 0,
-          nextAttemptAt: now,
-          dueMinute: minuteOf(now),
-          requeued: false,
-          log: [],
-          eventAt: new Date(change.time),
-          createdAt: now,
-          updatedAt: now,
-          finishedAt: null,
-          replays: 0,
-          expiresAt: new Date(now.getTime() + deps.pendingTtlMs),
-          expiresHour: null,
-        });
-      }
+      docs.push({
+        _id: webhookId(change.eventId, target.subscriptionId),
+        tenant: change.tenant,
+        subscriptionId: target.subscriptionId,
+        ownSecret: target.subscriptionId === JOB_SUBSCRIPTION && change.webhook?.hasSecret === true,
+        jobId: change.jobId,
+        eventType: body.type,
+        sequence: change.version,
+        url: target.url,
+        endpoint,
+        body: text,
+        partition,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        dueMinute: minuteOf(now),
+        requeued: false,
+        log: [],
+        eventAt: new Date(change.time),
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null,
+        replays: 0,
+        expiresAt: new Date(now.getTime() + deps.pendingTtlMs),
+        expiresHour: null,
+      });
     }
-    if (!payload.isRunning() || payload.isStale()) return;
-    const inserted = docs.length === 0 ? new Set<string>() : await deps.store.insertNew(docs);
-    deps.metrics.deliveriesScheduled.inc(inserted.size);
-    payload.resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-    await payload.heartbeat();
-    deps.dispatcher.add(docs.filter((d) => inserted.has(d._id)));
+    return docs;
+  }
+
+  async function decode(message: KafkaMessage, partition: number): Promise<JobStateChanged | null> {
+    try {
+      const event = await deps.codec.decode(message);
+      return event.eventType === 'JobStateChanged' ? event : null;
+    } catch (err) {
+      if (!(err instanceof PoisonMessageError)) throw err;
+      deps.metrics.poisonMessages.inc();
+      deps.logger.warn(
+        { err: err.message, partition, offset: message.offset },
+        'skipped a message that is not a state change',
+      );
+      return null;
+    }
+  }
+
+  async function commit(): Promise<void> {
+    if (!consumer) return;
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    for (const [partition, { ledger }] of ledgers) {
+      const next = ledger.committable();
+      if (next !== null) offsets.push({ topic, partition, offset: next.toString() });
+    }
+    if (offsets.length === 0) return;
+    const gen = generation;
+    try {
+      await consumer.commitOffsets(offsets);
+      if (gen !== generation) return;
+      for (const o of offsets) ledgers.get(o.partition)?.ledger.markCommitted(BigInt(o.offset));
+    } catch (err) {
+      deps.logger.debug({ err }, 'committing offsets failed; will retry');
+    }
+  }
+  const timer = setInterval(() => void commit(), deps.commitEveryMs ?? 200);
+  timer.unref();
+
+  return {
+    attach(c: Consumer, stateTopic: string) {
+      consumer = c;
+      topic = stateTopic;
+    },
+
+    /** The partitions owned now: lost ones are forgotten, gained ones start careful. */
+    assigned(partitions: readonly number[]) {
+      generation++;
+      const now = Date.now();
+      for (const p of [...ledgers.keys()]) if (!partitions.includes(p)) ledgers.delete(p);
+      for (const p of partitions) {
+        if (!ledgers.has(p)) {
+          ledgers.set(p, { ledger: new PartitionLedger(), lastTracked: -1n });
+          carefulUntil.set(p, now + CAREFUL_MS);
+        }
+      }
+    },
+
+    async eachBatch(payload: EachBatchPayload): Promise<void> {
+      const { batch } = payload;
+      if (batch.messages.length === 0) return;
+      await deps.directory.refresh();
+      const now = new Date();
+      const entry = ledgers.get(batch.partition);
+      if (!entry) return; // not (or no longer) ours
+      const careful = Date.now() < (carefulUntil.get(batch.partition) ?? 0);
+      const fresh: NewDelivery[] = [];
+      const stored: DeliveryDocument[] = [];
+      for (const message of batch.messages) {
+        deps.metrics.messagesConsumed.inc({ topic: batch.topic });
+        const change = await decode(message, batch.partition);
+        const docs = change ? deliveriesOf(change, batch.partition, now) : [];
+        const offset = BigInt(message.offset);
+        if (careful || offset <= entry.lastTracked) {
+          stored.push(...docs);
+          continue;
+        }
+        entry.ledger.track(offset);
+        entry.lastTracked = offset;
+        let left = docs.length;
+        if (left === 0) entry.ledger.finish(offset);
+        for (const doc of docs) {
+          fresh.push({
+            doc,
+            onRecorded: () => {
+              if (--left === 0) entry.ledger.finish(offset);
+            },
+          });
+        }
+      }
+      if (!payload.isRunning() || payload.isStale()) return;
+      if (stored.length > 0) {
+        // Stored first: only those not there yet are sent.
+        const inserted = await deps.store.insertNew(stored);
+        deps.metrics.deliveriesScheduled.inc(inserted.size);
+        deps.dispatcher.add(stored.filter((d) => inserted.has(d._id)));
+        for (const message of batch.messages) {
+          const offset = BigInt(message.offset);
+          if (offset > entry.lastTracked) {
+            entry.ledger.track(offset);
+            entry.ledger.finish(offset);
+            entry.lastTracked = offset;
+          }
+        }
+      }
+      deps.metrics.deliveriesScheduled.inc(fresh.length);
+      deps.dispatcher.addNew(fresh);
+      payload.resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+      await payload.heartbeat();
+    },
+
+    /** Store every delivery not yet stored and commit: before the member leaves its group. */
+    async flush(): Promise<void> {
+      await deps.dispatcher.recordAll();
+      await commit();
+    },
+
+    stop() {
+      clearInterval(timer);
+    },
   };
 }
+
+export type FanOut = ReturnType<typeof createFanOut>;

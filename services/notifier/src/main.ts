@@ -69,18 +69,22 @@ void runService({
       endpointQueue: config.endpointQueue,
       pollMs: config.pollMs,
       retentionMs,
-      attempt: (d) =>
-        attemptDelivery(d, {
-          directory,
-          health,
-          store,
-          schedule: config.retrySchedule,
-          send: (url, request) => sendWebhook(url, request, { rules, timeoutMs: config.timeoutMs, agents }),
-          deadLetter: (delivery, attempts, last) => publishDeadLetter({ codec, publish }, delivery, attempts, last),
-          metrics,
-          logger,
-          retentionMs,
-        }),
+      attempt: (d, write, sent) =>
+        attemptDelivery(
+          d,
+          {
+            directory,
+            health,
+            write,
+            schedule: config.retrySchedule,
+            send: (url, request) => sendWebhook(url, request, { rules, timeoutMs: config.timeoutMs, agents }),
+            deadLetter: (delivery, attempts, last) => publishDeadLetter({ codec, publish }, delivery, attempts, last),
+            metrics,
+            logger,
+            retentionMs,
+          },
+          sent,
+        ),
     });
     const fanOut = createFanOut({
       codec,
@@ -91,15 +95,28 @@ void runService({
       logger: logger.child({ component: 'fan-out' }),
       pendingTtlMs: retentionMs + config.retrySchedule.reduce((a, b) => a + b, 0) * 1.2,
     });
+    // Before the member leaves its group (the next step of the phase): store what is not
+    // stored yet and commit, so the next owner does not read it again.
+    lifecycle.onShutdown('drain', 'fan-out', async () => {
+      await fanOut.flush();
+      fanOut.stop();
+    });
     await startConsumerMember(
       {
         kafka: infra.kafka,
         groupId: `${config.topicPrefix}notifier`,
         topics: [topics.state.topic],
-        eachBatch: fanOut,
+        eachBatch: (payload) => fanOut.eachBatch(payload),
+        // Offsets are committed by the fan-out, once each message's deliveries are stored.
+        autoCommit: false,
         config: { maxWaitTimeInMs: 50 },
+        beforeStart: (runner) => fanOut.attach(runner.consumer, topics.state.topic),
         onRebalancing: () => dispatcher.pause(),
-        onJoin: (assignment) => dispatcher.assign(assignment[topics.state.topic] ?? []),
+        onJoin: (assignment) => {
+          const partitions = assignment[topics.state.topic] ?? [];
+          fanOut.assigned(partitions);
+          dispatcher.assign(partitions);
+        },
       },
       ctx,
     );

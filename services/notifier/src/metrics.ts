@@ -61,6 +61,12 @@ export function createNotifierMetrics(metrics: Metrics) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    inMemory: new Gauge({
+      name: 'longhaul_webhook_deliveries_in_memory',
+      help: 'Deliveries this notifier holds in memory, by where they are: ready (queued for a slot), waiting (for their time), sending.',
+      labelNames: ['where'] as const,
+      registers,
+    }),
     inFlight: new Gauge({
       name: 'longhaul_webhook_attempts_in_flight',
       help: 'Delivery attempts in flight in this notifier.',

@@ -34,7 +34,12 @@ export interface SubscriptionDirectory {
   /** A subscription as last loaded (null: deleted). */
   get(id: string): SubscriptionDocument | null;
   /** The secrets that sign a delivery now: the subscription's, the job's own, or the tenant's. */
-  secretsFor(delivery: { subscriptionId: string; tenant: string; jobId: string }): Promise<string[]>;
+  secretsFor(delivery: {
+    subscriptionId: string;
+    ownSecret?: boolean;
+    tenant: string;
+    jobId: string;
+  }): Promise<string[]>;
   /** A job's own webhook answered 410: no more deliveries to it. */
   markJobGone(jobId: string): void;
   isJobGone(jobId: string): boolean;
@@ -46,6 +51,7 @@ export interface SubscriptionDirectory {
 }
 
 const CACHE_LIMIT = 10_000;
+const OPENED_SECRETS_MS = 10_000;
 
 /** A Map that forgets its oldest entries past a size. */
 function boundedCache<V>(limit: number) {
@@ -84,6 +90,7 @@ export async function createSubscriptionDirectory(
   const tenantSecretCache = boundedCache<{ secrets: string[]; at: number }>(CACHE_LIMIT);
   const goneJobs = boundedCache<true>(CACHE_LIMIT);
   const loadingSecrets = new Map<string, Promise<string[]>>();
+  const openedSecrets = new WeakMap<object, { secrets: string[]; at: number }>();
 
   async function load(): Promise<void> {
     const marker = await changes.findOne({ _id: 'subscriptions' });
@@ -127,11 +134,19 @@ export async function createSubscriptionDirectory(
 
     get: (id) => byId.get(id) ?? null,
 
-    async secretsFor({ subscriptionId, tenant, jobId }) {
+    async secretsFor({ subscriptionId, ownSecret, tenant, jobId }) {
       if (subscriptionId !== JOB_SUBSCRIPTION) {
         const s = byId.get(subscriptionId);
-        return s ? signingSecrets(s.secrets, box) : [];
+        if (!s) return [];
+        // Opened once per reload interval (a rotation's overlap ends on time, not on reload).
+        const known = openedSecrets.get(s.secrets);
+        if (known && Date.now() - known.at < OPENED_SECRETS_MS) return known.secrets;
+        const secrets = signingSecrets(s.secrets, box);
+        openedSecrets.set(s.secrets, { secrets, at: Date.now() });
+        return secrets;
       }
+      // Records written before `ownSecret` existed look the job up.
+      if (ownSecret === false) return tenantSigningSecrets(tenant);
       let sealed = jobSecrets.get(jobId);
       if (sealed === undefined) {
         const record = await acceptances.findOne({ _id: jobId }, { projection: { tenant: 1, request: 1 } });

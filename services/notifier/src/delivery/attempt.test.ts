@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createNotifierMetrics } from '../metrics';
 import type { SubscriptionDirectory } from '../subscriptions';
 import { attemptDelivery, type AttemptDeps } from './attempt';
-import type { DeliveryStore, DeliveryUpdate, PendingDelivery } from './delivery-store';
+import type { DeliveryUpdate, PendingDelivery } from './delivery-store';
 import { parseSchedule } from './schedule';
 
 const secret = generateSecret();
@@ -32,12 +32,10 @@ function setup(opts: { results: Partial<DeliveryResult>[]; subscription?: Partia
   const deps: AttemptDeps = {
     directory,
     health: { succeeded: record('ok'), failed: record('failed'), gone: record('gone') },
-    store: {
-      update: (u: DeliveryUpdate) => {
-        updates.push(u);
-        return Promise.resolve();
-      },
-    } as unknown as DeliveryStore,
+    write: (u: DeliveryUpdate) => {
+      updates.push(u);
+      return Promise.resolve();
+    },
     schedule: parseSchedule('0, 10s, 1m'),
     send: (url, request) => {
       sent.push({ url, ...request });
@@ -65,6 +63,7 @@ function setup(opts: { results: Partial<DeliveryResult>[]; subscription?: Partia
     _id: 'msg_abc',
     tenant: 'acme',
     subscriptionId: 'wh_1',
+    ownSecret: false,
     jobId: 'job_1',
     eventType: 'job.succeeded',
     url: 'https://old.example/hook',

@@ -3,14 +3,16 @@ import type { Logger } from '@longhaul/runtime';
 import { hourOf, JOB_SUBSCRIPTION, minuteOf, signWebhook, type DeliveryState } from '@longhaul/webhooks';
 import type { NotifierMetrics } from '../metrics';
 import type { SubscriptionDirectory } from '../subscriptions';
-import type { DeliveryStore, PendingDelivery } from './delivery-store';
+import type { PendingDelivery } from './delivery-store';
+import type { DeliveryWrite } from './dispatcher';
 import type { SubscriptionHealth } from './health';
 import { nextAttemptDelay, type RetrySchedule } from './schedule';
 
 export interface AttemptDeps {
   readonly directory: SubscriptionDirectory;
   readonly health: SubscriptionHealth;
-  readonly store: DeliveryStore;
+  /** Writes this delivery's record (inserting it, the first time, if it is not stored yet). */
+  readonly write: DeliveryWrite;
   readonly schedule: RetrySchedule;
   /** One HTTP attempt (sendWebhook with the outbound rules, deadline and agents). */
   readonly send: (url: string, request: { headers: Record<string, string>; body: string }) => Promise<DeliveryResult>;
@@ -36,7 +38,11 @@ const INFRASTRUCTURE_RETRY_MS = 5_000;
  * last attempt dead-lettered; a final failure (3xx, 4xx, forbidden target); 410 disables.
  * A delivery whose subscription is disabled or deleted meanwhile is skipped, not sent.
  */
-export async function attemptDelivery(d: PendingDelivery, deps: AttemptDeps): Promise<AttemptNext> {
+export async function attemptDelivery(
+  d: PendingDelivery,
+  deps: AttemptDeps,
+  sent: () => void = () => undefined,
+): Promise<AttemptNext> {
   const now = deps.now ?? Date.now;
   const own = d.subscriptionId === JOB_SUBSCRIPTION;
   const subscription = own ? null : deps.directory.get(d.subscriptionId);
@@ -67,6 +73,7 @@ export async function attemptDelivery(d: PendingDelivery, deps: AttemptDeps): Pr
           headers: signWebhook({ id: d._id, timestamp: Math.floor(startedAt / 1000), body: d.body, secrets }),
           body: d.body,
         });
+  sent();
   const at = new Date(startedAt);
   const attempts = d.attempts + 1;
   const attempt = {
@@ -108,7 +115,7 @@ export async function attemptDelivery(d: PendingDelivery, deps: AttemptDeps): Pr
       }
       const dueAt = now() + delay;
       deps.metrics.retriesScheduled.inc();
-      await deps.store.update({
+      await deps.write({
         id: d._id,
         set: {
           state: 'pending',
@@ -135,7 +142,7 @@ export async function attemptDelivery(d: PendingDelivery, deps: AttemptDeps): Pr
     target = delivery.url,
   ): Promise<void> {
     deps.metrics.finished.inc({ state });
-    await deps.store.update({
+    await deps.write({
       id: delivery._id,
       set: {
         state,

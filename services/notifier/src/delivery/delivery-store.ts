@@ -29,6 +29,7 @@ export type PendingDelivery = Pick<
   | '_id'
   | 'tenant'
   | 'subscriptionId'
+  | 'ownSecret'
   | 'jobId'
   | 'eventType'
   | 'url'
@@ -51,13 +52,18 @@ export interface DeliveryStore {
   ensureIndexes(): Promise<void>;
   /** Insert new records; returns the ids that were new (a re-read after a crash finds them there). */
   insertNew(docs: readonly DeliveryDocument[]): Promise<Set<string>>;
+  /** Insert one record (shared inserts with others); `duplicate` when it exists already. */
+  record(doc: DeliveryDocument): Promise<'inserted' | 'duplicate'>;
   update(update: DeliveryUpdate): Promise<void>;
-  /** Every pending delivery of a partition (when it is assigned to this notifier). */
-  pending(partition: number): Promise<PendingDelivery[]>;
-  /** Pending deliveries of a partition due in one minute. */
-  dueIn(partition: number, minute: number): Promise<PendingDelivery[]>;
-  /** Pending deliveries of a partition to one endpoint (after some waited in MongoDB only). */
-  pendingFor(partition: number, endpoint: string): Promise<PendingDelivery[]>;
+  /** Pending deliveries of a partition (when it is assigned to this notifier), at most `limit`. */
+  pending(partition: number, limit: number): Promise<PendingDelivery[]>;
+  /** Pending deliveries of a partition due in one minute, at most `limit`. */
+  dueIn(partition: number, minute: number, limit: number): Promise<PendingDelivery[]>;
+  /**
+   * Pending deliveries of a partition to one endpoint (after some waited in MongoDB only), at
+   * most `limit`, leaving out `except` (those the caller holds already).
+   */
+  pendingFor(partition: number, endpoint: string, limit: number, except: readonly string[]): Promise<PendingDelivery[]>;
   /** Deliveries a replay re-queued; each is claimed (its flag cleared) before it is returned. */
   claimRequeued(partition: number): Promise<PendingDelivery[]>;
   /** Wait for the updates in flight. */
@@ -68,6 +74,7 @@ const pendingFields = {
   _id: 1,
   tenant: 1,
   subscriptionId: 1,
+  ownSecret: 1,
   jobId: 1,
   eventType: 1,
   url: 1,
@@ -106,11 +113,38 @@ export function createDeliveryStore(db: Db): DeliveryStore {
         });
       }
     },
+    // Small: FerretDB runs the updates of one command at once, each holding a PostgreSQL
+    // connection while it waits for a second; hundreds at once starve its pool for good.
+    { maxBatch: 25, concurrency: 2 },
+  );
+
+  // One batch holds the whole answer, so the server closes the cursor at once: FerretDB keeps a
+  // PostgreSQL connection for every open cursor, and enough of them starve every other query.
+  const inserts = createGroupCommit<DeliveryDocument, 'inserted' | 'duplicate'>(
+    async (batch) => {
+      try {
+        await deliveries.insertMany(batch, { ordered: false });
+        return batch.map(() => 'inserted' as const);
+      } catch (err) {
+        if (!(err instanceof MongoBulkWriteError)) throw err;
+        const failed = new Map<number, WriteError>();
+        for (const e of [err.writeErrors].flat()) failed.set(e.index, e);
+        return batch.map((_, i) => {
+          const e = failed.get(i);
+          if (!e) return 'inserted' as const;
+          return e.code === 11000
+            ? ('duplicate' as const)
+            : new Error(`storing a delivery failed: ${e.errmsg ?? e.code}`);
+        });
+      }
+    },
     { maxBatch: 500, concurrency: 2 },
   );
 
-  const find = (filter: Record<string, unknown>) =>
-    deliveries.find(filter, { projection: pendingFields }).toArray() as Promise<PendingDelivery[]>;
+  const find = (filter: Record<string, unknown>, limit: number) =>
+    deliveries.find(filter, { projection: pendingFields, limit, batchSize: limit }).toArray() as Promise<
+      PendingDelivery[]
+    >;
 
   return {
     async ensureIndexes() {
@@ -139,13 +173,15 @@ export function createDeliveryStore(db: Db): DeliveryStore {
       return inserted;
     },
 
+    record: (doc) => inserts.submit(doc),
     update: (u) => updates.submit(u),
-    pending: (partition) => find({ partition, state: 'pending' }),
-    dueIn: (partition, minute) => find({ partition, state: 'pending', dueMinute: minute }),
-    pendingFor: (partition, endpoint) => find({ partition, state: 'pending', endpoint }),
+    pending: (partition, limit) => find({ partition, state: 'pending' }, limit),
+    dueIn: (partition, minute, limit) => find({ partition, state: 'pending', dueMinute: minute }, limit),
+    pendingFor: (partition, endpoint, limit, except) =>
+      find({ partition, state: 'pending', endpoint, ...(except.length > 0 ? { _id: { $nin: except } } : {}) }, limit),
 
     async claimRequeued(partition) {
-      const found = await find({ partition, state: 'pending', requeued: true });
+      const found = await find({ partition, state: 'pending', requeued: true }, 1_000);
       const claimed: PendingDelivery[] = [];
       for (const d of found) {
         const res = await deliveries.updateOne({ _id: d._id, requeued: true }, { $set: { requeued: false } });
@@ -154,6 +190,9 @@ export function createDeliveryStore(db: Db): DeliveryStore {
       return claimed;
     },
 
-    drain: () => updates.drain(),
+    async drain() {
+      await inserts.drain();
+      await updates.drain();
+    },
   };
 }

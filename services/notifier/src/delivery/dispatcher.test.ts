@@ -2,6 +2,7 @@ import { createMetrics } from '@longhaul/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNotifierMetrics } from '../metrics';
 import type { AttemptNext } from './attempt';
+import type { DeliveryDocument } from '@longhaul/webhooks';
 import type { DeliveryStore, DeliveryUpdate, PendingDelivery } from './delivery-store';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 
@@ -14,6 +15,7 @@ function delivery(endpoint: string, fields: Partial<PendingDelivery> = {}): Pend
     _id: `msg_${seq}`,
     tenant: 'acme',
     subscriptionId: 'wh_1',
+    ownSecret: false,
     jobId: `job_${seq}`,
     eventType: 'job.succeeded',
     url: `${endpoint}/hook`,
@@ -31,10 +33,15 @@ function delivery(endpoint: string, fields: Partial<PendingDelivery> = {}): Pend
 /** An in-memory store: the dispatcher's unit tests need only what it reads and writes. */
 function fakeStore(waiting: PendingDelivery[] = [], sent: (d: PendingDelivery) => boolean = () => false) {
   const updates: DeliveryUpdate[] = [];
+  const records: DeliveryDocument[] = [];
   const reads: string[] = [];
   const store: DeliveryStore = {
     ensureIndexes: () => Promise.resolve(),
     insertNew: () => Promise.resolve(new Set()),
+    record: (doc) => {
+      records.push(doc);
+      return Promise.resolve('inserted');
+    },
     update: (u) => {
       updates.push(u);
       return Promise.resolve();
@@ -44,14 +51,18 @@ function fakeStore(waiting: PendingDelivery[] = [], sent: (d: PendingDelivery) =
       return Promise.resolve(waiting.filter((d) => d.partition === p));
     },
     dueIn: () => Promise.resolve([]),
-    pendingFor: (p, endpoint) => {
+    pendingFor: (p, endpoint, limit, except) => {
       reads.push(`endpoint ${endpoint}`);
-      return Promise.resolve(waiting.filter((d) => d.partition === p && d.endpoint === endpoint && !sent(d)));
+      return Promise.resolve(
+        waiting
+          .filter((d) => d.partition === p && d.endpoint === endpoint && !sent(d) && !except.includes(d._id))
+          .slice(0, limit),
+      );
     },
     claimRequeued: () => Promise.resolve([]),
     drain: () => Promise.resolve(),
   };
-  return { store, updates, reads };
+  return { store, updates, records, reads };
 }
 
 const unfinished = new Set<Map<string, (next: AttemptNext) => void>>();

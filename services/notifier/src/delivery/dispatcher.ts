@@ -2,7 +2,8 @@ import type { Logger } from '@longhaul/runtime';
 import { hourOf, minuteOf } from '@longhaul/webhooks';
 import type { NotifierMetrics } from '../metrics';
 import type { AttemptNext } from './attempt';
-import type { DeliveryStore, PendingDelivery } from './delivery-store';
+import type { DeliveryDocument } from '@longhaul/webhooks';
+import type { DeliveryStore, DeliveryUpdate, PendingDelivery } from './delivery-store';
 
 /**
  * Who sends what, when. Each `jobs.state` partition's deliveries are sent by the notifier that
@@ -21,9 +22,26 @@ import type { DeliveryStore, PendingDelivery } from './delivery-store';
  * - On a rebalance nothing new starts until the new assignment is known; partitions lost are
  *   dropped from memory (attempts in flight finish and are recorded), partitions gained are read.
  */
+/** A delivery just fanned out and not yet stored, and who waits for it to be stored. */
+export interface NewDelivery {
+  readonly doc: DeliveryDocument;
+  readonly onRecorded: () => void;
+}
+
+/** Writes one delivery's record: the first write inserts it (if it is not stored yet). */
+export type DeliveryWrite = (update: DeliveryUpdate) => Promise<void>;
+
 export interface Dispatcher {
-  /** Deliveries just fanned out (or found): send when due. */
+  /** Deliveries stored already (found, or stored by the fan-out): send when due. */
   add(deliveries: readonly PendingDelivery[]): void;
+  /**
+   * Deliveries just fanned out, not stored yet: sent at once and stored once — with the first
+   * attempt's outcome, or as pending when that attempt takes longer than `recordAfterMs`, waits
+   * to start longer than `recordWaitMs`, or the endpoint's queue is full. `onRecorded` is called when the record is durable.
+   */
+  addNew(deliveries: readonly NewDelivery[]): void;
+  /** Store every delivery not stored yet (as pending). */
+  recordAll(): Promise<void>;
   /** A rebalance began: start nothing new until `assign`. */
   pause(): void;
   /** The partitions this notifier owns now. */
@@ -38,6 +56,10 @@ interface Task {
   dueAt: number;
   timer: NodeJS.Timeout | null;
   running: boolean;
+  /** Not in MongoDB yet: the whole record, who waits for it, and the timer that stores it. */
+  unrecorded: { doc: DeliveryDocument; onRecorded: () => void; timer: NodeJS.Timeout | null } | null;
+  /** The task's writes, one after another. */
+  writing: Promise<void>;
 }
 
 interface Endpoint {
@@ -50,11 +72,26 @@ interface Endpoint {
   held: number;
   /** Some of its deliveries are only in MongoDB (the queue was full). */
   spilled: boolean;
+  refilling: boolean;
 }
+
+/**
+ * Records read at once from MongoDB (a partition's pending ones when it is gained, or one
+ * minute's): what does not fit waits for its endpoint's queue to drain (see `refill`).
+ */
+const READ_LIMIT = 5_000;
 
 export interface DispatcherOptions {
   readonly store: DeliveryStore;
-  readonly attempt: (d: PendingDelivery) => Promise<AttemptNext>;
+  /** One attempt; it calls `sent` when the HTTP part is over (before its record is written). */
+  readonly attempt: (d: PendingDelivery, write: DeliveryWrite, sent: () => void) => Promise<AttemptNext>;
+  /** How long a new delivery's first attempt may take before it is stored as pending anyway. */
+  readonly recordAfterMs?: number;
+  /**
+   * How long a new delivery may wait in its endpoint's queue unstored (its message's offset is
+   * not committed meanwhile; a crash sends it again, with the same webhook-id).
+   */
+  readonly recordWaitMs?: number;
   readonly metrics: NotifierMetrics;
   readonly logger: Logger;
   readonly endpointConcurrency: number;
@@ -69,6 +106,8 @@ export interface DispatcherOptions {
 
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const horizonMs = opts.horizonMs ?? 2 * 60_000;
+  const recordAfterMs = opts.recordAfterMs ?? 2_000;
+  const recordWaitMs = opts.recordWaitMs ?? 10_000;
   const scanMs = opts.scanMs ?? 30_000;
   const tasks = new Map<string, Task>();
   const endpoints = new Map<string, Endpoint>();
@@ -79,30 +118,110 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   let paused = true;
   let stopped = false;
   let inFlight = 0;
+  /** Attempts sent whose record is still being written (their endpoint slot is free already). */
+  let writing = 0;
+  const writingTasks = new Set<Task>();
   const running = new Set<Promise<void>>();
 
   const endpointOf = (key: string): Endpoint => {
     let e = endpoints.get(key);
     if (!e) {
-      e = { key, ready: [], progress: new Map(), active: 0, held: 0, spilled: false };
+      e = { key, ready: [], progress: new Map(), active: 0, held: 0, spilled: false, refilling: false };
       endpoints.set(key, e);
     }
     return e;
   };
 
-  function hold(d: PendingDelivery, dueAt: number): void {
-    if (stopped || tasks.has(d._id)) return;
+  function hold(d: PendingDelivery, dueAt: number, fresh?: NewDelivery): void {
+    if (stopped) return;
+    const known = tasks.get(d._id);
+    if (known) {
+      // Read again while still in memory: stored when the one in memory is.
+      if (fresh) {
+        if (!known.unrecorded) fresh.onRecorded();
+        else {
+          const before = known.unrecorded.onRecorded;
+          known.unrecorded.onRecorded = () => {
+            before();
+            fresh.onRecorded();
+          };
+        }
+      }
+      return;
+    }
     const scanned = owned.get(d.partition);
     if (scanned === undefined || minuteOf(dueAt) > scanned) return; // a scan will find it
     const endpoint = endpointOf(d.endpoint);
     if (endpoint.held >= opts.endpointQueue) {
       endpoint.spilled = true;
+      // It waits in MongoDB: store it now.
+      if (fresh) void storeSpilled(fresh);
       return;
     }
-    const task: Task = { d, dueAt, timer: null, running: false };
+    const task: Task = {
+      d,
+      dueAt,
+      timer: null,
+      running: false,
+      unrecorded: fresh ? { doc: fresh.doc, onRecorded: fresh.onRecorded, timer: null } : null,
+      writing: Promise.resolve(),
+    };
+    if (task.unrecorded) {
+      storeWithin(task, recordWaitMs);
+    }
     tasks.set(d._id, task);
     endpoint.held++;
     schedule(task, endpoint);
+  }
+
+  async function storeSpilled(fresh: NewDelivery): Promise<void> {
+    try {
+      await opts.store.record(fresh.doc);
+      fresh.onRecorded();
+    } catch (err) {
+      // Not stored: its offset stays uncommitted, and the message is read again later.
+      opts.logger.warn({ err, delivery: fresh.doc._id }, 'could not store a delivery');
+    }
+  }
+
+  /** Write a task's record: insert it with this update if it is not stored yet, else update it. */
+  function write(task: Task, update: DeliveryUpdate): Promise<void> {
+    const run = task.writing.then(async () => {
+      const pending = task.unrecorded;
+      if (!pending) return opts.store.update(update);
+      const doc: DeliveryDocument = {
+        ...pending.doc,
+        ...update.set,
+        log: update.attempt ? [...pending.doc.log, update.attempt] : pending.doc.log,
+      };
+      // Stored meanwhile by another member (a rebalance): then this is an update of it.
+      if ((await opts.store.record(doc)) === 'duplicate') await opts.store.update(update);
+      recorded(task);
+    });
+    task.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  function recorded(task: Task): void {
+    const pending = task.unrecorded;
+    if (!pending) return;
+    task.unrecorded = null;
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.onRecorded();
+  }
+
+  /** Store a new delivery as it is (pending) while its first attempt is still to finish. */
+  function recordPending(task: Task): Promise<void> {
+    const run = task.writing.then(async () => {
+      const pending = task.unrecorded;
+      if (!pending) return;
+      await opts.store.record(pending.doc);
+      recorded(task);
+    });
+    task.writing = run.catch((err: unknown) =>
+      opts.logger.warn({ err, delivery: task.d._id }, 'could not store a delivery; its offset waits'),
+    );
+    return task.writing;
   }
 
   function schedule(task: Task, endpoint: Endpoint): void {
@@ -137,25 +256,25 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     forget(task, endpoint);
     opts.metrics.finished.inc({ state: 'collapsed' });
     const now = new Date();
-    opts.store
-      .update({
-        id: task.d._id,
-        set: {
-          state: 'collapsed',
-          nextAttemptAt: null,
-          dueMinute: null,
-          finishedAt: now,
-          updatedAt: now,
-          expiresAt: new Date(now.getTime() + opts.retentionMs),
-          expiresHour: hourOf(now.getTime() + opts.retentionMs),
-        },
-      })
-      .catch((err: unknown) => opts.logger.warn({ err, delivery: task.d._id }, 'could not record a collapse'));
+    write(task, {
+      id: task.d._id,
+      set: {
+        state: 'collapsed',
+        nextAttemptAt: null,
+        dueMinute: null,
+        finishedAt: now,
+        updatedAt: now,
+        expiresAt: new Date(now.getTime() + opts.retentionMs),
+        expiresHour: hourOf(now.getTime() + opts.retentionMs),
+      },
+    }).catch((err: unknown) => opts.logger.warn({ err, delivery: task.d._id }, 'could not record a collapse'));
   }
 
   function forget(task: Task, endpoint: Endpoint): void {
     if (task.timer) clearTimeout(task.timer);
     task.timer = null;
+    // Dropped before it was stored (its partition was lost): the message will be read again.
+    if (task.unrecorded?.timer) clearTimeout(task.unrecorded.timer);
     tasks.delete(task.d._id);
     endpoint.held--;
     if (endpoint.spilled && endpoint.held <= opts.endpointQueue / 2) refill(endpoint);
@@ -172,25 +291,51 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     }
   }
 
+  /** Store an unstored task as pending if it is still unstored after `ms`. */
+  function storeWithin(task: Task, ms: number): void {
+    const pending = task.unrecorded;
+    if (!pending) return;
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.timer = setTimeout(() => void recordPending(task), ms);
+    pending.timer.unref();
+  }
+
   function start(task: Task, endpoint: Endpoint): void {
+    storeWithin(task, recordAfterMs);
     const key = `${task.d.subscriptionId}\u0000${task.d.jobId}`;
     if (endpoint.progress.get(key) === task) endpoint.progress.delete(key);
     task.running = true;
     endpoint.active++;
     inFlight++;
     opts.metrics.inFlight.set(inFlight);
+    // The endpoint's slot is free once the HTTP attempt is over; its record is written after
+    // (shared with other writes), unless too many writes are waiting already.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      endpoint.active--;
+      inFlight--;
+      opts.metrics.inFlight.set(inFlight);
+      if (endpoint.ready.length > 0) runnable.add(endpoint);
+      pump();
+    };
+    const sent = () => {
+      if (writing >= opts.maxInFlight * 4) return;
+      writing++;
+      writingTasks.add(task);
+      release();
+    };
     const run = opts
-      .attempt(task.d)
+      .attempt(task.d, (update) => write(task, update), sent)
       .catch((err: unknown): AttemptNext => {
         // The attempt could not be recorded: send it again later (at least once, same webhook-id).
         opts.logger.warn({ err, delivery: task.d._id }, 'a delivery attempt failed to complete; retrying');
         return { again: true, dueAt: Date.now() + 5_000 };
       })
       .then((next) => {
+        if (writingTasks.delete(task)) writing--;
         task.running = false;
-        endpoint.active--;
-        inFlight--;
-        opts.metrics.inFlight.set(inFlight);
         const stillOwned = owned.has(task.d.partition) && !stopped;
         if (next.again && stillOwned && minuteOf(next.dueAt) <= owned.get(task.d.partition)!) {
           task.dueAt = next.dueAt;
@@ -198,30 +343,46 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         } else {
           forget(task, endpoint);
         }
-        if (endpoint.ready.length > 0) runnable.add(endpoint);
+        release();
         pump();
       })
       .finally(() => running.delete(run));
     running.add(run);
   }
 
-  /** Read back deliveries of an endpoint that waited only in MongoDB. */
+  /** Read back deliveries of an endpoint that waited only in MongoDB (one read at a time). */
   function refill(endpoint: Endpoint): void {
+    if (endpoint.refilling) return;
+    endpoint.refilling = true;
     endpoint.spilled = false;
-    for (const partition of owned.keys()) {
-      opts.store.pendingFor(partition, endpoint.key).then(
-        (found) => addFound(found),
-        (err: unknown) => {
-          endpoint.spilled = true;
-          opts.logger.warn({ err }, 'could not read waiting deliveries back');
-        },
-      );
-    }
+    void (async () => {
+      for (const partition of [...owned.keys()]) {
+        const room = opts.endpointQueue - endpoint.held;
+        if (room <= 0) break;
+        // Those in memory are pending in MongoDB too: the read leaves them out.
+        const known = [...tasks.values()]
+          .filter((t) => t.d.partition === partition && t.d.endpoint === endpoint.key)
+          .map((t) => t.d._id);
+        const found = await opts.store.pendingFor(partition, endpoint.key, room, known);
+        addFound(found);
+        if (found.length >= room) endpoint.spilled = true; // more may wait there
+      }
+    })()
+      .catch((err: unknown) => {
+        endpoint.spilled = true;
+        opts.logger.warn({ err }, 'could not read waiting deliveries back');
+      })
+      .finally(() => {
+        endpoint.refilling = false;
+        if (endpoint.spilled && endpoint.held <= opts.endpointQueue / 2) refill(endpoint);
+      });
   }
 
   function addFound(found: readonly PendingDelivery[]): void {
     const sorted = [...found].sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
     for (const d of sorted) hold(d, d.nextAttemptAt?.getTime() ?? Date.now());
+    // A full read may have left more behind: their endpoints read them back as they drain.
+    if (found.length >= READ_LIMIT) for (const d of found) endpointOf(d.endpoint).spilled = true;
   }
 
   function drop(partition: number): void {
@@ -239,7 +400,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
 
   async function load(partition: number): Promise<void> {
     try {
-      addFound(await opts.store.pending(partition));
+      addFound(await opts.store.pending(partition, READ_LIMIT));
     } catch (err) {
       opts.logger.warn({ err, partition }, 'could not read pending deliveries; the next scan tries again');
       owned.set(partition, minuteOf(Date.now()) - 1);
@@ -253,7 +414,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       for (let minute = scanned + 1; minute <= until; minute++) {
         if (owned.get(partition) !== minute - 1) break; // dropped or reassigned meanwhile
         try {
-          const found = await opts.store.dueIn(partition, minute);
+          const found = await opts.store.dueIn(partition, minute, READ_LIMIT);
           if (!owned.has(partition)) break;
           owned.set(partition, minute);
           addFound(found);
@@ -285,10 +446,27 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     return timer;
   };
   const timers = [loop(scanMs, 'scan', scan), loop(opts.pollMs, 'replay poll', pollReplays)];
+  const gauges = setInterval(() => {
+    let ready = 0;
+    for (const e of endpoints.values()) ready += e.ready.length;
+    let sending = 0;
+    for (const t of tasks.values()) if (t.running) sending++;
+    opts.metrics.inMemory.set({ where: 'ready' }, ready);
+    opts.metrics.inMemory.set({ where: 'sending' }, sending);
+    opts.metrics.inMemory.set({ where: 'waiting' }, tasks.size - ready - sending);
+  }, 1_000);
+  gauges.unref();
+  timers.push(gauges);
 
   return {
     add(deliveries) {
       for (const d of deliveries) hold(d, d.nextAttemptAt?.getTime() ?? Date.now());
+    },
+    addNew(deliveries) {
+      for (const fresh of deliveries) hold(fresh.doc, Date.now(), fresh);
+    },
+    async recordAll() {
+      await Promise.all([...tasks.values()].filter((t) => t.unrecorded).map((t) => recordPending(t)));
     },
     pause() {
       paused = true;

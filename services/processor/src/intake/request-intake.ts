@@ -1,7 +1,6 @@
-import type { Consumer, EachBatchPayload, KafkaMessage } from '@longhaul/kafka';
+import { PartitionLedger, type Consumer, type EachBatchPayload, type KafkaMessage } from '@longhaul/kafka';
 import type { Logger } from '@longhaul/runtime';
 import type { ProcessorMetrics } from '../metrics';
-import { PartitionLedger } from './ledger';
 import type { Slots } from './slots';
 
 /** One request message taken from a partition; `done()` lets its offset be committed. */
