@@ -3,8 +3,9 @@
  * changes (20,000 by default: jobs of started and succeeded, each with its own webhook) and
  * delivers them all to one local receiver; (b) event → delivery latency at a steady 200
  * changes/s (jobs of started, two progress, succeeded): from the change's time to its arrival at
- * the receiver (fan-out write, signing and the HTTP round trip included). The benchmark runs its own notifier on its own
- * topic prefix and database, and its own receiver, which answers 204 at once.
+ * the receiver (fan-out write, signing and the HTTP round trip included). The benchmark runs its
+ * own notifier on its own topic prefix and database, and its own receiver, which answers 204 at
+ * once. (c) event → SSE latency under light load, through the stack's own API.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -24,8 +25,9 @@ const settings = {
   seconds: numberSetting('LONGHAUL_BENCH_SECONDS', 20),
   partitions: numberSetting('LONGHAUL_BENCH_PARTITIONS', 12),
   endpointConcurrency: numberSetting('LONGHAUL_BENCH_ENDPOINT_CONCURRENCY', 16),
+  sseJobs: numberSetting('LONGHAUL_BENCH_SSE_JOBS', 20),
 };
-const TARGETS = { deliveriesPerSecond: 1_500, latencyP99Ms: 150 };
+const TARGETS = { deliveriesPerSecond: 1_500, latencyP99Ms: 150, sseP99Ms: 250 };
 
 const mongoUrl = process.env['LONGHAUL_BENCH_MONGO_URL'] ?? '';
 const runId = Date.now().toString(36);
@@ -239,6 +241,7 @@ async function main() {
   say(`delivery records: ${stored} delivered`);
 
   await notifier.stop();
+  const sse = await sseLatency(kafka);
   await producer.disconnect();
   await receiver.close();
   await mongo.db(database).dropDatabase();
@@ -250,13 +253,82 @@ async function main() {
     settings,
     throughput: { runs, medianDeliveriesPerSecond: rate, target: TARGETS.deliveriesPerSecond },
     steady: { offeredChangesPerSecond: Math.round(offered), latencyMs: latency, target: { p99: TARGETS.latencyP99Ms } },
+    sse: { ...sse, target: { p99: TARGETS.sseP99Ms } },
   };
   const file = writeResults(env.resultsDir, 'notifier', results);
   say(
     `\ndeliveries median ${rate}/s (target ≥ ${TARGETS.deliveriesPerSecond}: ${rate >= TARGETS.deliveriesPerSecond ? 'met' : 'missed'}); ` +
       `event → delivery p99 ${latency.p99} ms at ${Math.round(offered)}/s (target ≤ ${TARGETS.latencyP99Ms}: ${latency.p99 <= TARGETS.latencyP99Ms ? 'met' : 'missed'})`,
   );
+  say(
+    `event → SSE p99 ${sse.latencyMs.p99} ms over ${sse.jobs} jobs (target ≤ ${TARGETS.sseP99Ms}: ${sse.latencyMs.p99 <= TARGETS.sseP99Ms ? 'met' : 'missed'})`,
+  );
   say(`results: ${file}`);
+}
+
+/**
+ * (c) event → SSE latency under light load, on the stack itself: jobs submitted one after
+ * another through the API, each followed by `GET /v1/jobs/{id}/events`; every event's arrival
+ * against its state change's time, read from the stack's state topic.
+ */
+async function sseLatency(kafka: Kafka) {
+  const jobs = settings.sseJobs;
+  const stackCodec = createEventCodec(createSchemaRegistry({ url: env.schemaRegistryUrl }), 'longhaul.');
+  const changedAt = new Map<string, number>();
+  const consumer = kafka.consumer({ groupId: `bench-sse-${runId}`, maxWaitTimeInMs: 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'longhaul.jobs.state', fromBeginning: false });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const c = (await stackCodec.decode(message)) as JobStateChanged;
+      if (c.eventType === 'JobStateChanged') changedAt.set(`${c.jobId}/${c.version}`, c.time);
+    },
+  });
+  while (!joined) await delay(100);
+  await delay(2_000);
+  const arrivals: { key: string; at: number }[] = [];
+  const headers = { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' };
+  for (let i = 0; i < jobs; i++) {
+    const res = await fetch(`${env.apiUrl}/v1/jobs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ type: 'report.generate', payload: { steps: 4, stepMs: 100 } }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const stream = await fetch(`${env.apiUrl}/v1/jobs/${id}/events`, { headers });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    let first = true;
+    for await (const chunk of stream.body!) {
+      const at = Date.now();
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const eventId = /^id: (\d+)$/m.exec(block)?.[1];
+        // The first event is the state when the stream opened, not a change as it happened.
+        if (eventId && !first) arrivals.push({ key: `${id}/${eventId}`, at });
+        if (eventId) first = false;
+      }
+    }
+  }
+  await delay(1_000);
+  await consumer.disconnect();
+  const latencies = arrivals
+    .filter((a) => changedAt.has(a.key))
+    .map((a) => a.at - changedAt.get(a.key)!)
+    .sort((a, b) => a - b);
+  const latencyMs = {
+    n: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? NaN,
+  };
+  say(`SSE over ${jobs} jobs: event → SSE p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms (${latencyMs.n} events)`);
+  return { jobs, latencyMs };
 }
 
 main().then(
