@@ -15,7 +15,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createEventCodec, createSchemaRegistry, type JobStateChanged } from '@longhaul/contracts';
 import { benchEnv, median, numberSetting, percentile, writeResults } from './results';
-import { startBenchService, type BenchService } from './service-process';
+import { databaseServer, isolatedServiceEnv, startBenchService, type BenchService } from './service-process';
 
 const env = benchEnv();
 const settings = {
@@ -109,13 +109,7 @@ function jobChanges(url: string, lifecycleOnly = false): JobStateChanged[] {
 
 function startNotifier(): Promise<BenchService> {
   return startBenchService('notifier', {
-    LONGHAUL_KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    LONGHAUL_SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
-    LONGHAUL_MONGO_URL: mongoUrl,
-    LONGHAUL_MONGO_DATABASE: database,
-    LONGHAUL_TOPIC_PREFIX: prefix,
-    LONGHAUL_REQUESTED_PARTITIONS: String(settings.partitions),
-    LONGHAUL_EVENTS_PARTITIONS: String(settings.partitions),
+    ...isolatedServiceEnv({ ...env, mongoUrl, database, prefix, partitions: settings.partitions }),
     LONGHAUL_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
     LONGHAUL_WEBHOOK_ALLOW_HTTP: 'true',
     LONGHAUL_WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
@@ -148,11 +142,7 @@ async function main() {
   // Past the first seconds after it gains its partitions (when it stores before it sends).
   await delay(6_000);
   const mongo = new MongoClient(mongoUrl);
-  const info = await mongo.db(database).admin().command({ buildInfo: 1 });
-  const server =
-    typeof info['ferretdbVersion'] === 'string'
-      ? `FerretDB ${info['ferretdbVersion']} (PostgreSQL backend)`
-      : `MongoDB ${String(info['version'])}`;
+  const server = await databaseServer(mongo.db(database));
   say(`database server: ${server}`);
 
   /* (a) deliveries per second: a burst of changes, produced as fast as Kafka takes them */

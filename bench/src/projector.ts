@@ -13,7 +13,7 @@ import { MongoClient } from 'mongodb';
 import { createEventCodec, createSchemaRegistry, type JobStateChanged, type LonghaulEvent } from '@longhaul/contracts';
 import { topicNames } from '@longhaul/kafka';
 import { benchEnv, median, numberSetting, percentile, writeResults } from './results';
-import { startBenchService, type BenchService } from './service-process';
+import { databaseServer, isolatedServiceEnv, startBenchService, type BenchService } from './service-process';
 
 const env = benchEnv();
 const setting = numberSetting;
@@ -86,13 +86,7 @@ const EVENTS_PER_JOB = jobEvents(Date.now).length;
 
 function startProjector(): Promise<BenchService> {
   return startBenchService('projector', {
-    LONGHAUL_KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    LONGHAUL_SCHEMA_REGISTRY_URL: env.schemaRegistryUrl,
-    LONGHAUL_MONGO_URL: mongoUrl,
-    LONGHAUL_MONGO_DATABASE: database,
-    LONGHAUL_TOPIC_PREFIX: prefix,
-    LONGHAUL_REQUESTED_PARTITIONS: String(settings.partitions),
-    LONGHAUL_EVENTS_PARTITIONS: String(settings.partitions),
+    ...isolatedServiceEnv({ ...env, mongoUrl, database, prefix, partitions: settings.partitions }),
   });
 }
 
@@ -132,11 +126,7 @@ async function main() {
   let projector = await startProjector();
   await projector.stop();
   const mongo = new MongoClient(mongoUrl);
-  const info = await mongo.db(database).admin().command({ buildInfo: 1 });
-  const server =
-    typeof info['ferretdbVersion'] === 'string'
-      ? `FerretDB ${info['ferretdbVersion']} (PostgreSQL backend)`
-      : `MongoDB ${String(info['version'])}`;
+  const server = await databaseServer(mongo.db(database));
   say(`database server: ${server}`);
 
   /* (a) catch-up */

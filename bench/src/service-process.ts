@@ -84,3 +84,34 @@ export async function startBenchService(name: string, env: NodeJS.ProcessEnv): P
     },
   };
 }
+
+/**
+ * What a service of a benchmark's own needs to reach the bench stack on its own topic prefix
+ * and database, with `partitions` for the request and lifecycle (and so state) topics.
+ */
+export function isolatedServiceEnv(opts: {
+  kafkaBrokers: readonly string[];
+  schemaRegistryUrl: string;
+  mongoUrl: string;
+  database: string;
+  prefix: string;
+  partitions: number;
+}): NodeJS.ProcessEnv {
+  return {
+    LONGHAUL_KAFKA_BROKERS: opts.kafkaBrokers.join(','),
+    LONGHAUL_SCHEMA_REGISTRY_URL: opts.schemaRegistryUrl,
+    LONGHAUL_MONGO_URL: opts.mongoUrl,
+    LONGHAUL_MONGO_DATABASE: opts.database,
+    LONGHAUL_TOPIC_PREFIX: opts.prefix,
+    LONGHAUL_REQUESTED_PARTITIONS: String(opts.partitions),
+    LONGHAUL_EVENTS_PARTITIONS: String(opts.partitions),
+  };
+}
+
+/** Which database server answers (FerretDB says so in `buildInfo`), for the results. */
+export async function databaseServer(db: { admin(): { command(c: object): Promise<Record<string, unknown>> } }) {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return typeof info['ferretdbVersion'] === 'string'
+    ? `FerretDB ${info['ferretdbVersion']} (PostgreSQL backend)`
+    : `MongoDB ${String(info['version'])}`;
+}

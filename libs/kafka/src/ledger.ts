@@ -1,3 +1,5 @@
+import type { Consumer } from 'kafkajs';
+
 /**
  * The offsets of one partition that this member has taken but not committed, in order. An
  * offset is committable once it and every offset before it are finished, so a crash re-delivers
@@ -40,4 +42,33 @@ export class PartitionLedger {
   markCommitted(offset: bigint): void {
     this.committed = offset;
   }
+}
+
+/** One partition's ledger, as commitLedgers takes it. */
+export interface LedgerEntry {
+  readonly topic: string;
+  readonly partition: number;
+  readonly ledger: PartitionLedger;
+}
+
+/**
+ * Commit every ledger's committable offset in one request. Marked committed only if `isCurrent`
+ * still holds afterwards (a rebalance in between makes them another generation's). Returns
+ * whether anything was committed; a failed commit is left for the next call.
+ */
+export async function commitLedgers(
+  consumer: Pick<Consumer, 'commitOffsets'>,
+  entries: Iterable<LedgerEntry>,
+  isCurrent: () => boolean,
+): Promise<boolean> {
+  const offsets: { topic: string; partition: number; offset: string; ledger: PartitionLedger }[] = [];
+  for (const { topic, partition, ledger } of entries) {
+    const next = ledger.committable();
+    if (next !== null) offsets.push({ topic, partition, offset: next.toString(), ledger });
+  }
+  if (offsets.length === 0) return false;
+  await consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+  if (!isCurrent()) return false;
+  for (const o of offsets) o.ledger.markCommitted(BigInt(o.offset));
+  return true;
 }

@@ -1,5 +1,11 @@
 import { PoisonMessageError, type EventCodec, type JobStateChanged } from '@longhaul/contracts';
-import { PartitionLedger, type Consumer, type EachBatchPayload, type KafkaMessage } from '@longhaul/kafka';
+import {
+  commitLedgers,
+  PartitionLedger,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+} from '@longhaul/kafka';
 import type { Logger } from '@longhaul/runtime';
 import { JOB_SUBSCRIPTION, minuteOf, webhookId, webhookPayload, type DeliveryDocument } from '@longhaul/webhooks';
 import type { DeliveryStore } from './delivery/delivery-store';
@@ -103,17 +109,10 @@ export function createFanOut(deps: FanOutDeps) {
 
   async function commit(): Promise<void> {
     if (!consumer) return;
-    const offsets: { topic: string; partition: number; offset: string }[] = [];
-    for (const [partition, { ledger }] of ledgers) {
-      const next = ledger.committable();
-      if (next !== null) offsets.push({ topic, partition, offset: next.toString() });
-    }
-    if (offsets.length === 0) return;
     const gen = generation;
+    const entries = [...ledgers].map(([partition, { ledger }]) => ({ topic, partition, ledger }));
     try {
-      await consumer.commitOffsets(offsets);
-      if (gen !== generation) return;
-      for (const o of offsets) ledgers.get(o.partition)?.ledger.markCommitted(BigInt(o.offset));
+      await commitLedgers(consumer, entries, () => gen === generation);
     } catch (err) {
       deps.logger.debug({ err }, 'committing offsets failed; will retry');
     }

@@ -100,47 +100,33 @@ export function createDeliveryStore(db: Db): DeliveryStore {
           update: u.attempt ? { $set: u.set, $push: { log: u.attempt } } : { $set: u.set },
         },
       }));
-      try {
-        await deliveries.bulkWrite(ops, { ordered: false });
-        return batch.map(() => undefined);
-      } catch (err) {
-        if (!(err instanceof MongoBulkWriteError)) throw err;
-        const failed = new Map<number, WriteError>();
-        for (const e of [err.writeErrors].flat()) failed.set(e.index, e);
-        return batch.map((_, i) => {
-          const e = failed.get(i);
-          return e ? new Error(`delivery update failed: ${e.errmsg ?? e.code}`) : undefined;
-        });
-      }
+      return perItem(
+        batch.length,
+        () => deliveries.bulkWrite(ops, { ordered: false }),
+        undefined,
+        (e) => new Error(`delivery update failed: ${e.errmsg ?? e.code}`),
+      );
     },
     // Small: FerretDB runs the updates of one command at once, each holding a PostgreSQL
     // connection while it waits for a second; hundreds at once starve its pool for good.
     { maxBatch: 25, concurrency: 2 },
   );
 
+  const insert = (docs: DeliveryDocument[]) =>
+    perItem(
+      docs.length,
+      () => deliveries.insertMany(docs, { ordered: false }),
+      'inserted' as const,
+      (e) =>
+        e.code === 11000 ? ('duplicate' as const) : new Error(`storing a delivery failed: ${e.errmsg ?? e.code}`),
+    );
+  const inserts = createGroupCommit<DeliveryDocument, 'inserted' | 'duplicate'>(insert, {
+    maxBatch: 500,
+    concurrency: 2,
+  });
+
   // One batch holds the whole answer, so the server closes the cursor at once: FerretDB keeps a
   // PostgreSQL connection for every open cursor, and enough of them starve every other query.
-  const inserts = createGroupCommit<DeliveryDocument, 'inserted' | 'duplicate'>(
-    async (batch) => {
-      try {
-        await deliveries.insertMany(batch, { ordered: false });
-        return batch.map(() => 'inserted' as const);
-      } catch (err) {
-        if (!(err instanceof MongoBulkWriteError)) throw err;
-        const failed = new Map<number, WriteError>();
-        for (const e of [err.writeErrors].flat()) failed.set(e.index, e);
-        return batch.map((_, i) => {
-          const e = failed.get(i);
-          if (!e) return 'inserted' as const;
-          return e.code === 11000
-            ? ('duplicate' as const)
-            : new Error(`storing a delivery failed: ${e.errmsg ?? e.code}`);
-        });
-      }
-    },
-    { maxBatch: 500, concurrency: 2 },
-  );
-
   const find = (filter: Record<string, unknown>, limit: number) =>
     deliveries.find(filter, { projection: pendingFields, limit, batchSize: limit }).toArray() as Promise<
       PendingDelivery[]
@@ -156,18 +142,11 @@ export function createDeliveryStore(db: Db): DeliveryStore {
       const inserted = new Set<string>();
       for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
         const chunk = docs.slice(i, i + INSERT_CHUNK);
-        const duplicates = new Set<number>();
-        try {
-          await deliveries.insertMany([...chunk], { ordered: false });
-        } catch (err) {
-          if (!(err instanceof MongoBulkWriteError)) throw err;
-          const errors = [err.writeErrors].flat();
-          const other = errors.find((e) => e.code !== 11000);
-          if (other) throw new Error(`storing deliveries failed: ${other.errmsg ?? other.code}`, { cause: err });
-          for (const e of errors) duplicates.add(e.index);
-        }
+        const results = await insert(chunk);
+        const failure = results.find((r) => r instanceof Error);
+        if (failure) throw failure;
         chunk.forEach((d, j) => {
-          if (!duplicates.has(j)) inserted.add(d._id);
+          if (results[j] === 'inserted') inserted.add(d._id);
         });
       }
       return inserted;
@@ -195,4 +174,25 @@ export function createDeliveryStore(db: Db): DeliveryStore {
       await updates.drain();
     },
   };
+}
+
+/** An unordered bulk write's result per item: `ok`, or what `failed` makes of its write error. */
+async function perItem<R>(
+  count: number,
+  run: () => Promise<unknown>,
+  ok: R,
+  failed: (e: WriteError) => R | Error,
+): Promise<(R | Error)[]> {
+  try {
+    await run();
+    return Array.from({ length: count }, () => ok);
+  } catch (err) {
+    if (!(err instanceof MongoBulkWriteError)) throw err;
+    const errors = new Map<number, WriteError>();
+    for (const e of [err.writeErrors].flat()) errors.set(e.index, e);
+    return Array.from({ length: count }, (_, i) => {
+      const e = errors.get(i);
+      return e ? failed(e) : ok;
+    });
+  }
 }

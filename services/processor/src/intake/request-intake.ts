@@ -1,4 +1,10 @@
-import { PartitionLedger, type Consumer, type EachBatchPayload, type KafkaMessage } from '@longhaul/kafka';
+import {
+  commitLedgers,
+  PartitionLedger,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+} from '@longhaul/kafka';
 import type { Logger } from '@longhaul/runtime';
 import type { ProcessorMetrics } from '../metrics';
 import type { Slots } from './slots';
@@ -89,18 +95,9 @@ export function createRequestIntake(deps: {
   async function commit(): Promise<void> {
     deps.metrics.uncommitted.set([...ledgers.values()].reduce((n, e) => n + e.ledger.size, 0));
     if (!consumer) return;
-    const offsets: { topic: string; partition: number; offset: string }[] = [];
-    for (const { topic, partition, ledger } of ledgers.values()) {
-      const next = ledger.committable();
-      if (next !== null) offsets.push({ topic, partition, offset: next.toString() });
-    }
-    if (offsets.length === 0) return;
     const gen = generation;
     try {
-      await consumer.commitOffsets(offsets);
-      if (gen !== generation) return;
-      for (const o of offsets) ledgers.get(key(o.topic, o.partition))?.ledger.markCommitted(BigInt(o.offset));
-      deps.metrics.commits.inc();
+      if (await commitLedgers(consumer, ledgers.values(), () => gen === generation)) deps.metrics.commits.inc();
     } catch (err) {
       deps.logger.debug({ err }, 'committing offsets failed; will retry');
     }
