@@ -70,23 +70,29 @@ describe('webhooks: signed, retried, isolated, never lost', () => {
   const deliveries = (filter: Partial<DeliveryDocument>) =>
     api.db.collection<DeliveryDocument>('webhook_deliveries').find(filter).toArray();
 
+  const startNotifier = async (name: string) => {
+    const notifier = await startWorker('notifier', {
+      prefix: api.prefix,
+      database: api.database,
+      name,
+      extra: {
+        ...outbound,
+        LONGHAUL_WEBHOOK_RETRY_SCHEDULE: '0, 300ms, 300ms',
+        LONGHAUL_WEBHOOK_TIMEOUT_MS: '10000',
+        LONGHAUL_WEBHOOK_DISABLE_AFTER_SECONDS: '3',
+        LONGHAUL_WEBHOOK_POLL_MS: '200',
+        LONGHAUL_NOTIFIER_SESSION_TIMEOUT_MS: '8000',
+      },
+    });
+    workers.push(notifier);
+    return notifier;
+  };
+  let notifier: WorkerUnderTest;
+
   beforeAll(async () => {
     api = await startIngress(outbound);
     workers.push(await startProjector(api), await startProcessor(api));
-    workers.push(
-      await startWorker('notifier', {
-        prefix: api.prefix,
-        database: api.database,
-        name: 'notifier-it',
-        extra: {
-          ...outbound,
-          LONGHAUL_WEBHOOK_RETRY_SCHEDULE: '0, 300ms, 300ms',
-          LONGHAUL_WEBHOOK_TIMEOUT_MS: '10000',
-          LONGHAUL_WEBHOOK_DISABLE_AFTER_SECONDS: '3',
-          LONGHAUL_WEBHOOK_POLL_MS: '200',
-        },
-      }),
-    );
+    notifier = await startNotifier('notifier-it');
   }, 120_000);
 
   afterAll(async () => {
@@ -305,6 +311,51 @@ describe('webhooks: signed, retried, isolated, never lost', () => {
     await unsubscribe(subGone.id, 'globex');
     await unsubscribe(subFailing.id, 'globex');
   }, 60_000);
+
+  it('signs with the old and the new secret while a rotation overlaps', async () => {
+    const r = await receiver();
+    const sub = await subscribe('globex', { url: r.url, events: ['job.succeeded'] });
+    const rotated = await api.call<{ secret: string }>('POST', `/v1/webhooks/${sub.id}/rotate-secret`, {
+      key: tenants.globex.key,
+    });
+    expect(rotated.status, rotated.text).toBe(200);
+    const id = await submit('globex', 'sleep', { ms: 10 });
+    const [w] = await waitFor('the delivery', () => (forJob(r, id).length > 0 ? forJob(r, id) : undefined));
+    expect(String(w!.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    for (const secret of [rotated.body.secret, sub.secret]) {
+      expect(() => new Webhook(secret).verify(w!.body, w!.headers as Record<string, string>)).not.toThrow();
+    }
+    await unsubscribe(sub.id, 'globex');
+  }, 30_000);
+
+  it('loses nothing when the notifier is killed mid-delivery: another sends the rest, with the same webhook-ids', async () => {
+    const slow = await receiver(() => ({ status: 200, delayMs: 150 }));
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      ids.push(
+        await submit('acme', 'report.generate', { steps: 3, stepMs: 100 }, { url: slow.url, secret: JOB_SECRET }),
+      );
+    }
+    await waitFor('some deliveries', () => slow.received.length >= 5);
+    await notifier.kill();
+    const before = slow.received.length;
+    notifier = await startNotifier('notifier-it-2');
+    const final = (id: string) => forJob(slow, id).some((w) => payloadOf(w).type === 'job.succeeded');
+    await waitFor('every job final at the receiver', () => ids.every(final), { timeoutMs: 60_000 });
+    console.log(`killed after ${before} deliveries; ${slow.received.length} received in all`);
+    // Whatever came twice came with the same id and the same body; every job's start and end came.
+    const bodies = new Map<string, string>();
+    for (const w of slow.received) {
+      const id = String(w.headers['webhook-id']);
+      if (bodies.has(id)) expect(w.body).toBe(bodies.get(id));
+      bodies.set(id, w.body);
+      expect(() => new Webhook(JOB_SECRET).verify(w.body, w.headers as Record<string, string>)).not.toThrow();
+    }
+    for (const id of ids) {
+      const types = new Set(forJob(slow, id).map((w) => payloadOf(w).type));
+      expect([...types].sort()).toEqual(['job.progress', 'job.started', 'job.succeeded']);
+    }
+  }, 90_000);
 
   it('answers every call as the OpenAPI document says', () => {
     expect(api.violations).toEqual([]);

@@ -50,6 +50,8 @@ export const settings = {
     min: 1,
     max: 365 * 24,
   }),
+  /** How long the group waits for a silent member before its partitions go to the others. */
+  sessionTimeoutMs: intSetting('LONGHAUL_NOTIFIER_SESSION_TIMEOUT_MS', { default: 30_000, min: 6_000, max: 300_000 }),
   /** How often replays requested through the API are looked for. */
   pollMs: intSetting('LONGHAUL_WEBHOOK_POLL_MS', { default: 1_000, min: 50, max: 60_000 }),
 } as const;

@@ -109,7 +109,12 @@ void runService({
         eachBatch: (payload) => fanOut.eachBatch(payload),
         // Offsets are committed by the fan-out, once each message's deliveries are stored.
         autoCommit: false,
-        config: { maxWaitTimeInMs: 50 },
+        config: {
+          maxWaitTimeInMs: 50,
+          sessionTimeout: config.sessionTimeoutMs,
+          rebalanceTimeout: config.sessionTimeoutMs,
+          heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 5)),
+        },
         beforeStart: (runner) => fanOut.attach(runner.consumer, topics.state.topic),
         onRebalancing: () => dispatcher.pause(),
         onJoin: (assignment) => {
