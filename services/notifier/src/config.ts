@@ -38,6 +38,8 @@ export const settings = {
   maxInFlight: intSetting('LONGHAUL_WEBHOOK_MAX_IN_FLIGHT', { default: 512, min: 1, max: 10_000 }),
   /** Deliveries one endpoint may have waiting in memory; the rest wait in MongoDB. */
   endpointQueue: intSetting('LONGHAUL_WEBHOOK_ENDPOINT_QUEUE', { default: 10_000, min: 10, max: 100_000 }),
+  /** Deliveries held in memory at most, over all endpoints; the rest wait in MongoDB. */
+  maxInMemory: intSetting('LONGHAUL_WEBHOOK_MAX_IN_MEMORY', { default: 100_000, min: 100, max: 10_000_000 }),
   /** A subscription whose every attempt failed for this long is disabled (5 days). */
   disableAfterSeconds: intSetting('LONGHAUL_WEBHOOK_DISABLE_AFTER_SECONDS', {
     default: 5 * 86_400,

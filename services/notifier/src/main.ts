@@ -67,6 +67,7 @@ void runService({
       endpointConcurrency: config.endpointConcurrency,
       maxInFlight: config.maxInFlight,
       endpointQueue: config.endpointQueue,
+      maxHeld: config.maxInMemory,
       pollMs: config.pollMs,
       retentionMs,
       attempt: (d, write, sent) =>

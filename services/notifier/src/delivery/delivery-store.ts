@@ -63,7 +63,13 @@ export interface DeliveryStore {
    * Pending deliveries of a partition to one endpoint (after some waited in MongoDB only), at
    * most `limit`, leaving out `except` (those the caller holds already).
    */
-  pendingFor(partition: number, endpoint: string, limit: number, except: readonly string[]): Promise<PendingDelivery[]>;
+  pendingFor(
+    partition: number,
+    endpoint: string,
+    limit: number,
+    except: readonly string[],
+    dueBefore: Date,
+  ): Promise<PendingDelivery[]>;
   /** Deliveries a replay re-queued; each is claimed (its flag cleared) before it is returned. */
   claimRequeued(partition: number): Promise<PendingDelivery[]>;
   /** Wait for the updates in flight. */
@@ -156,8 +162,18 @@ export function createDeliveryStore(db: Db): DeliveryStore {
     update: (u) => updates.submit(u),
     pending: (partition, limit) => find({ partition, state: 'pending' }, limit),
     dueIn: (partition, minute, limit) => find({ partition, state: 'pending', dueMinute: minute }, limit),
-    pendingFor: (partition, endpoint, limit, except) =>
-      find({ partition, state: 'pending', endpoint, ...(except.length > 0 ? { _id: { $nin: except } } : {}) }, limit),
+    // Only the equalities reach PostgreSQL on FerretDB; it applies the rest itself.
+    pendingFor: (partition, endpoint, limit, except, dueBefore) =>
+      find(
+        {
+          partition,
+          state: 'pending',
+          endpoint,
+          nextAttemptAt: { $lt: dueBefore },
+          ...(except.length > 0 ? { _id: { $nin: except } } : {}),
+        },
+        limit,
+      ),
 
     async claimRequeued(partition) {
       const found = await find({ partition, state: 'pending', requeued: true }, 1_000);

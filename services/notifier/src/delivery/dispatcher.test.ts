@@ -51,11 +51,18 @@ function fakeStore(waiting: PendingDelivery[] = [], sent: (d: PendingDelivery) =
       return Promise.resolve(waiting.filter((d) => d.partition === p));
     },
     dueIn: () => Promise.resolve([]),
-    pendingFor: (p, endpoint, limit, except) => {
+    pendingFor: (p, endpoint, limit, except, dueBefore) => {
       reads.push(`endpoint ${endpoint}`);
       return Promise.resolve(
         waiting
-          .filter((d) => d.partition === p && d.endpoint === endpoint && !sent(d) && !except.includes(d._id))
+          .filter(
+            (d) =>
+              d.partition === p &&
+              d.endpoint === endpoint &&
+              !sent(d) &&
+              !except.includes(d._id) &&
+              (d.nextAttemptAt?.getTime() ?? 0) < dueBefore.getTime(),
+          )
           .slice(0, limit),
       );
     },
@@ -101,6 +108,7 @@ describe('dispatcher', () => {
       endpointConcurrency: number;
       maxInFlight: number;
       endpointQueue: number;
+      maxHeld: number;
     }>,
   ) {
     dispatcher = createDispatcher({
@@ -111,6 +119,7 @@ describe('dispatcher', () => {
       endpointConcurrency: opts.endpointConcurrency ?? 2,
       maxInFlight: opts.maxInFlight ?? 100,
       endpointQueue: opts.endpointQueue ?? 1_000,
+      maxHeld: opts.maxHeld ?? 100_000,
       pollMs: 60_000,
       retentionMs: 3_600_000,
     });
@@ -224,5 +233,45 @@ describe('dispatcher', () => {
     }
     expect(reads).toContain('endpoint http://e');
     expect(new Set(attempts.started.map((x) => x._id)).size).toBe(6);
+  });
+
+  it('stores new deliveries past the memory bound instead of holding them, and reads them back later', async () => {
+    const attempts = controlledAttempts();
+    const { store, records } = fakeStore();
+    const d = make({ attempt: attempts.attempt, store, endpointConcurrency: 1, maxHeld: 2 });
+    const fresh = (endpoint: string) => {
+      const doc = { ...delivery(endpoint), body: '{}' } as unknown as DeliveryDocument;
+      let stored = false;
+      return { doc, onRecorded: () => (stored = true), stored: () => stored };
+    };
+    const a = fresh('http://a');
+    const b = fresh('http://b');
+    const c = fresh('http://c');
+    d.addNew([a, b, c]);
+    await tick();
+    // Two held (and being sent); the third went straight to the store, its message committable.
+    expect(attempts.started.map((x) => x._id)).toEqual([a.doc._id, b.doc._id]);
+    expect(records.map((r) => r._id)).toEqual([c.doc._id]);
+    expect(c.stored()).toBe(true);
+    expect(d.stats().inFlight).toBe(2);
+  });
+
+  it('does not read an endpoint back over and over when what waits is not due yet', async () => {
+    const attempts = controlledAttempts();
+    const later = Array.from({ length: 3 }, () =>
+      delivery('http://e', { nextAttemptAt: new Date(Date.now() + 3_600_000) }),
+    );
+    const { store, reads } = fakeStore(later);
+    const d = make({ attempt: attempts.attempt, store, endpointConcurrency: 1, endpointQueue: 2 });
+    const now = [delivery('http://e'), delivery('http://e'), delivery('http://e')];
+    d.add(now);
+    await tick();
+    for (let i = 0; i < 3; i++) {
+      attempts.finish(attempts.started[attempts.started.length - 1]!._id);
+      await tick();
+    }
+    await tick(20);
+    expect(reads.filter((r) => r === 'endpoint http://e').length).toBeLessThanOrEqual(2);
+    expect(attempts.started).toHaveLength(2);
   });
 });

@@ -97,6 +97,8 @@ export interface DispatcherOptions {
   readonly endpointConcurrency: number;
   readonly maxInFlight: number;
   readonly endpointQueue: number;
+  /** Deliveries held in memory at most, over all endpoints; the rest wait in MongoDB. */
+  readonly maxHeld?: number;
   readonly pollMs: number;
   /** How long a finished record stays listed. */
   readonly retentionMs: number;
@@ -109,6 +111,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const recordAfterMs = opts.recordAfterMs ?? 2_000;
   const recordWaitMs = opts.recordWaitMs ?? 10_000;
   const scanMs = opts.scanMs ?? 30_000;
+  const maxHeld = opts.maxHeld ?? 100_000;
   const tasks = new Map<string, Task>();
   const endpoints = new Map<string, Endpoint>();
   /** Endpoints with queued work and a free slot, in the order they became so. */
@@ -152,7 +155,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const scanned = owned.get(d.partition);
     if (scanned === undefined || minuteOf(dueAt) > scanned) return; // a scan will find it
     const endpoint = endpointOf(d.endpoint);
-    if (endpoint.held >= opts.endpointQueue) {
+    if (endpoint.held >= opts.endpointQueue || tasks.size >= maxHeld) {
       endpoint.spilled = true;
       // It waits in MongoDB: store it now.
       if (fresh) void storeSpilled(fresh);
@@ -355,15 +358,21 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     if (endpoint.refilling) return;
     endpoint.refilling = true;
     endpoint.spilled = false;
+    const heldBefore = endpoint.held;
     void (async () => {
-      for (const partition of [...owned.keys()]) {
-        const room = opts.endpointQueue - endpoint.held;
-        if (room <= 0) break;
-        // Those in memory are pending in MongoDB too: the read leaves them out.
+      for (const [partition, scanned] of [...owned]) {
+        const room = Math.min(opts.endpointQueue - endpoint.held, maxHeld - tasks.size);
+        if (room <= 0) {
+          endpoint.spilled = true;
+          break;
+        }
+        // Those in memory are pending in MongoDB too: the read leaves them out, and what falls
+        // due after the scanned minutes is left for the scan.
         const known = [...tasks.values()]
           .filter((t) => t.d.partition === partition && t.d.endpoint === endpoint.key)
           .map((t) => t.d._id);
-        const found = await opts.store.pendingFor(partition, endpoint.key, room, known);
+        const dueBefore = new Date((scanned + 1) * 60_000);
+        const found = await opts.store.pendingFor(partition, endpoint.key, room, known, dueBefore);
         addFound(found);
         if (found.length >= room) endpoint.spilled = true; // more may wait there
       }
@@ -374,8 +383,17 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       })
       .finally(() => {
         endpoint.refilling = false;
-        if (endpoint.spilled && endpoint.held <= opts.endpointQueue / 2) refill(endpoint);
+        // Again at once only if this read brought some in (else the next drain or scan does).
+        if (endpoint.spilled && endpoint.held > heldBefore && endpoint.held <= opts.endpointQueue / 2) refill(endpoint);
       });
+  }
+
+  /** Endpoints that left deliveries in MongoDB while memory was full: read them back when it is not. */
+  function refillSpilled(): void {
+    for (const e of endpoints.values()) {
+      if (tasks.size >= maxHeld / 2) return;
+      if (e.spilled && !e.refilling && e.held <= opts.endpointQueue / 2) refill(e);
+    }
   }
 
   function addFound(found: readonly PendingDelivery[]): void {
@@ -409,6 +427,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
 
   /** Bring into memory what falls due within the horizon, minute by minute. */
   async function scan(): Promise<void> {
+    refillSpilled();
     const until = minuteOf(Date.now() + horizonMs);
     for (const [partition, scanned] of owned) {
       for (let minute = scanned + 1; minute <= until; minute++) {
