@@ -13,6 +13,11 @@ export const settings = {
   sweepBatchSize: intSetting('LONGHAUL_PROJECTOR_SWEEP_BATCH', { default: 500, min: 1, max: 10_000 }),
   /** Partitions whose batches are applied together (they share each bulk write). */
   concurrentPartitions: intSetting('LONGHAUL_PROJECTOR_CONCURRENT_PARTITIONS', { default: 24, min: 1, max: 1_000 }),
+  /**
+   * Replace commands (16 documents each) written at once per batch. On FerretDB each needs up to
+   * 32 PostgreSQL connections from its pool (`pool_max_conns`, which the local stack sets to 120).
+   */
+  writeLanes: intSetting('LONGHAUL_PROJECTOR_WRITE_LANES', { default: 3, min: 1, max: 16 }),
   sessionTimeoutMs: intSetting('LONGHAUL_PROJECTOR_SESSION_TIMEOUT_MS', { default: 30_000, min: 6_000, max: 300_000 }),
 } as const;
 

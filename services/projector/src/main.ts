@@ -52,7 +52,7 @@ void runService({
     lifecycle.onShutdown('intake', 'read-model-pointer', () => follower.stop());
     const pointer = follower.current();
     let collection = pointer.collection;
-    const store = createJobStore(db, () => collection);
+    const store = createJobStore(db, () => collection, { writeLanes: config.writeLanes });
     await store.ensureIndexes();
     const project = createEventProjection({
       store,

@@ -83,6 +83,7 @@ async function main(): Promise<number> {
         topicPrefix: config.topicPrefix,
         retentionMs: config.retentionMs,
         concurrentPartitions: config.concurrentPartitions,
+        writeLanes: config.writeLanes,
         sweepBatchSize: config.sweepBatchSize,
         // Readers look at the pointer every LONGHAUL_READ_MODEL_POLL_MS; give them three looks.
         switchGraceMs: 3 * config.pointerPollMs + 2_000,

@@ -36,9 +36,10 @@ const readModelIndexes: readonly IndexSpec[] = [
 ];
 
 /**
- * Statements per update command. FerretDB 1.24 runs an update command's statements on a
- * PostgreSQL connection each and deadlocks for good once a command (or several at once) needs
- * more than its pool of 50: every later command waits forever. Small commands, one at a time.
+ * Statements per update command. FerretDB 1.24 runs an update command's statements at once, each
+ * holding a PostgreSQL connection while it may wait for a second, and deadlocks for good once the
+ * commands in flight need more than its pool (`pool_max_conns`): every later command waits
+ * forever. Small commands, `writeLanes` at a time: keep 2 × 16 × lanes well under the pool.
  */
 const UPDATES_PER_COMMAND = 16;
 /** Documents per insert command (FerretDB writes an insert batch in one statement: fast). */
@@ -50,7 +51,12 @@ const READS_AT_ONCE = 16;
  * The store on the read model's collection: a name, or a function giving the current one (the
  * live projector follows the read-model pointer, which a rebuild moves).
  */
-export function createJobStore(db: Db, collectionName: string | (() => string) = collections.jobs): JobStore {
+export function createJobStore(
+  db: Db,
+  collectionName: string | (() => string) = collections.jobs,
+  opts: { writeLanes?: number } = {},
+): JobStore {
+  const writeLanes = opts.writeLanes ?? 1;
   const name = typeof collectionName === 'string' ? () => collectionName : collectionName;
   const coll = () => db.collection<JobDocument>(name());
 
@@ -103,18 +109,26 @@ export function createJobStore(db: Db, collectionName: string | (() => string) =
           )),
         );
       }
-      const replaces = writes.filter((w) => w.readVersion !== null);
-      for (const group of chunks(replaces, UPDATES_PER_COMMAND)) {
-        const ops = group.map((w) => ({
-          replaceOne: { filter: { _id: w.doc._id, version: w.readVersion! }, replacement: w.doc, upsert: true },
-        }));
-        conflicts.push(
-          ...(await bulk(
-            ops,
-            group.map((w) => w.doc._id),
-          )),
-        );
-      }
+      const replaces = chunks(
+        writes.filter((w) => w.readVersion !== null),
+        UPDATES_PER_COMMAND,
+      );
+      const next = { i: 0 };
+      const lane = async () => {
+        while (next.i < replaces.length) {
+          const group = replaces[next.i++]!;
+          const ops = group.map((w) => ({
+            replaceOne: { filter: { _id: w.doc._id, version: w.readVersion! }, replacement: w.doc, upsert: true },
+          }));
+          conflicts.push(
+            ...(await bulk(
+              ops,
+              group.map((w) => w.doc._id),
+            )),
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(writeLanes, replaces.length) }, lane));
       return { conflicts };
     },
 

@@ -26,6 +26,7 @@ export interface RebuildDeps {
     readonly topicPrefix: string;
     readonly retentionMs: number;
     readonly concurrentPartitions: number;
+    readonly writeLanes: number;
     readonly sweepBatchSize: number;
     /** How long before readers surely follow the pointer (their poll interval, with margin). */
     readonly switchGraceMs: number;
@@ -106,7 +107,7 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<RebuildSummar
     .collection(collection)
     .drop()
     .catch(() => undefined);
-  const store = createJobStore(db, collection);
+  const store = createJobStore(db, collection, { writeLanes: settings.writeLanes });
   await store.ensureIndexes();
   const sweeper = createRetentionSweeper(db, {
     jobsCollection: collection,
