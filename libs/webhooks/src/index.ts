@@ -34,3 +34,4 @@ export {
   type SubscriptionDocument,
   type WebhookChangesDocument,
 } from './documents';
+export { bumpWebhookChanges, ensureSigningSecret } from './store';

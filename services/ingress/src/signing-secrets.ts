@@ -1,5 +1,5 @@
 import { collections, createFencedTransitions, type Db } from '@longhaul/mongo';
-import type { SigningSecretDocument, StoredSecret } from '@longhaul/webhooks';
+import { ensureSigningSecret, type SigningSecretDocument, type StoredSecret } from '@longhaul/webhooks';
 import { isDuplicateKey, storeCall } from './store-call';
 import type { WebhookChanges } from './webhook-changes';
 
@@ -18,8 +18,8 @@ export interface SigningSecretStore {
 
 /**
  * Each tenant's signing secret (`_id` = tenant), which signs the per-job webhooks given without
- * a secret. Ingress and the notifier may both create it (whoever needs it first), so creation is
- * an insert whose duplicate-key loser reads the winner's document. FerretDB's conditional updates are not atomic, so "shown
+ * a secret, created by whoever needs it first (`ensureSigningSecret`, shared with the notifier).
+ * FerretDB's conditional updates are not atomic, so "shown
  * once" and rotations are decided by inserting a fence (libs/mongo), whose unique `_id` admits
  * one winner.
  */
@@ -33,29 +33,9 @@ export function createSigningSecretStore(db: Db, changes: WebhookChanges): Signi
   return {
     find,
     async ensure(tenant, create) {
-      const found = await find(tenant);
-      if (found) return found;
-      const secret = create();
-      const doc: SigningSecretDocument = {
-        _id: tenant,
-        secrets: [secret],
-        revealedAt: null,
-        createdAt: secret.createdAt,
-        updatedAt: secret.createdAt,
-      };
-      try {
-        // An insert, not an upsert with $setOnInsert: FerretDB 1.24 drops top-level null fields
-        // from $setOnInsert, so such a document lacks `revealedAt` (read as null below).
-        await storeCall(() => secrets.insertOne(doc));
-        await changes.bump();
-      } catch (err) {
-        // Another caller (an ingress replica or a notifier) inserted it first.
-        if (!isDuplicateKey(err)) throw err;
-      }
-      // What is stored, whoever inserted it: only that secret may ever be shown.
-      const winner = await find(tenant);
-      if (!winner) throw new Error('the signing secret vanished while being created');
-      return winner;
+      const { doc, created } = await storeCall(() => ensureSigningSecret(db, tenant, create));
+      if (created) await changes.bump();
+      return doc;
     },
     async reveal(doc, now) {
       // Missing (a notifier's upsert on FerretDB) is null: never shown.

@@ -1,7 +1,6 @@
 import type { Logger } from '@longhaul/runtime';
-import { collections, type Db } from '@longhaul/mongo';
-import type { WebhookChangesDocument } from '@longhaul/webhooks';
-import { isDuplicateKey } from './store-call';
+import type { Db } from '@longhaul/mongo';
+import { bumpWebhookChanges } from '@longhaul/webhooks';
 
 export interface WebhookChanges {
   /** Tell notifiers that subscriptions or signing secrets changed, so they reload at once. */
@@ -14,23 +13,10 @@ export interface WebhookChanges {
  * reload catches up.
  */
 export function createWebhookChanges(db: Db, logger: Logger): WebhookChanges {
-  const marker = db.collection<WebhookChangesDocument>(collections.webhookChanges);
-  const bumpOnce = () =>
-    marker.updateOne(
-      { _id: 'subscriptions' },
-      { $inc: { version: 1 }, $set: { updatedAt: new Date() } },
-      { upsert: true },
-    );
   return {
     async bump() {
       try {
-        try {
-          await bumpOnce();
-        } catch (err) {
-          // Two first bumps may race to insert the marker; the loser's retry finds it.
-          if (!isDuplicateKey(err)) throw err;
-          await bumpOnce();
-        }
+        await bumpWebhookChanges(db);
       } catch (err) {
         logger.warn({ err }, 'could not bump the webhook changes marker; notifiers reload later');
       }

@@ -130,7 +130,6 @@ void runService({
     lifecycle.onShutdown('intake', 'delivery-sweeper', () => sweeper.stop());
     // After the consumer's drain step: the member has left, then attempts in flight finish.
     lifecycle.onShutdown('drain', 'dispatcher', () => dispatcher.stop());
-    lifecycle.onShutdown('close', 'subscriptions', () => directory.stop());
     logger.info(
       { endpointConcurrency: config.endpointConcurrency, maxInFlight: config.maxInFlight },
       'delivering webhooks',

@@ -2,12 +2,13 @@ import type { JobStateChanged, WebhookEventType } from '@longhaul/contracts';
 import { collections, type Db } from '@longhaul/mongo';
 import type { Logger } from '@longhaul/runtime';
 import {
+  bumpWebhookChanges,
+  ensureSigningSecret,
   generateSecret,
   JOB_SUBSCRIPTION,
   signingSecrets,
   type DisabledReason,
   type SecretBox,
-  type SigningSecretDocument,
   type SubscriptionDocument,
   type WebhookChangesDocument,
 } from '@longhaul/webhooks';
@@ -47,7 +48,6 @@ export interface SubscriptionDirectory {
   patchLocal(id: string, fields: Partial<SubscriptionDocument>): void;
   /** Tell other notifiers (and the next refresh) that something changed. */
   bump(): Promise<void>;
-  stop(): void;
 }
 
 const CACHE_LIMIT = 10_000;
@@ -73,7 +73,6 @@ export async function createSubscriptionDirectory(
   opts: { logger: Logger; reloadMs?: number },
 ): Promise<SubscriptionDirectory> {
   const subscriptions = db.collection<SubscriptionDocument>(collections.webhookSubscriptions);
-  const tenantSecrets = db.collection<SigningSecretDocument>(collections.webhookSigningSecrets);
   const changes = db.collection<WebhookChangesDocument>(collections.webhookChanges);
   const acceptances = db.collection<{
     _id: string;
@@ -145,16 +144,15 @@ export async function createSubscriptionDirectory(
         openedSecrets.set(s.secrets, { secrets, at: Date.now() });
         return secrets;
       }
-      // Records written before `ownSecret` existed look the job up.
-      if (ownSecret === false) return tenantSigningSecrets(tenant);
+      if (!ownSecret) return tenantSigningSecrets(tenant);
+      // The job's own secret stays sealed in its acceptance record.
       let sealed = jobSecrets.get(jobId);
       if (sealed === undefined) {
         const record = await acceptances.findOne({ _id: jobId }, { projection: { tenant: 1, request: 1 } });
         sealed = record && record.tenant === tenant ? (record.request.webhook?.sealedSecret ?? null) : null;
         jobSecrets.set(jobId, sealed);
       }
-      if (sealed !== null) return [box.open(sealed)];
-      return tenantSigningSecrets(tenant);
+      return sealed === null ? [] : [box.open(sealed)];
     },
 
     markJobGone: (jobId) => goneJobs.set(jobId, true),
@@ -170,18 +168,7 @@ export async function createSubscriptionDirectory(
       }
     },
 
-    async bump() {
-      await changes.updateOne(
-        { _id: 'subscriptions' },
-        { $inc: { version: 1 }, $set: { updatedAt: new Date() } },
-        { upsert: true },
-      );
-    },
-
-    stop() {
-      byId.clear();
-      byTenant.clear();
-    },
+    bump: () => bumpWebhookChanges(db),
   };
 
   /** The tenant's signing secret(s), created on first use (the API shows it once, later). */
@@ -198,26 +185,12 @@ export async function createSubscriptionDirectory(
   }
 
   async function loadTenantSecrets(tenant: string): Promise<string[]> {
-    let doc = await tenantSecrets.findOne({ _id: tenant });
-    if (!doc) {
-      const now = new Date();
-      try {
-        // An insert, not an upsert: FerretDB drops null fields from $setOnInsert.
-        await tenantSecrets.insertOne({
-          _id: tenant,
-          secrets: [{ sealed: box.seal(generateSecret()), createdAt: now, expiresAt: null }],
-          revealedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        });
-        opts.logger.info({ tenant }, 'created the tenant signing secret on first use');
-      } catch (err) {
-        // Created by the API or another notifier at the same moment: theirs stands.
-        if ((err as { code?: unknown }).code !== 11000) throw err;
-      }
-      doc = await tenantSecrets.findOne({ _id: tenant });
-      if (!doc) throw new Error(`the signing secret of tenant ${tenant} could not be created`);
-    }
+    const { doc, created } = await ensureSigningSecret(db, tenant, () => ({
+      sealed: box.seal(generateSecret()),
+      createdAt: new Date(),
+      expiresAt: null,
+    }));
+    if (created) opts.logger.info({ tenant }, 'created the tenant signing secret on first use');
     const secrets = signingSecrets(doc.secrets, box);
     tenantSecretCache.set(tenant, { secrets, at: Date.now() });
     return secrets;
