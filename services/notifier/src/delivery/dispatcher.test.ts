@@ -142,7 +142,7 @@ describe('dispatcher', () => {
     // The third fast delivery went as soon as a fast slot freed; the slow ones still wait.
     expect(attempts.started.filter((x) => x.endpoint === 'http://fast')).toHaveLength(3);
     expect(attempts.started.filter((x) => x.endpoint === 'http://slow')).toHaveLength(2);
-    expect(d.stats()).toMatchObject({ inFlight: 4, queued: 3 });
+    expect(d.stats()).toMatchObject({ inFlight: 4, ready: 3 });
   });
 
   it('bounds attempts in flight over all endpoints', async () => {
@@ -226,7 +226,7 @@ describe('dispatcher', () => {
     const d = make({ attempt: attempts.attempt, store, endpointConcurrency: 1, endpointQueue: 4 });
     d.add(all);
     await tick();
-    expect(d.stats().queued + d.stats().inFlight).toBe(4);
+    expect(d.stats().ready + d.stats().inFlight).toBe(4);
     for (let i = 0; i < 6; i++) {
       attempts.finish(attempts.started[attempts.started.length - 1]!._id);
       await tick();

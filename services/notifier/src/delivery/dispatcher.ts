@@ -48,7 +48,8 @@ export interface Dispatcher {
   assign(partitions: readonly number[]): void;
   /** Stop timers and polls; wait for attempts in flight (bounded by their deadline). */
   stop(): Promise<void>;
-  stats(): { inFlight: number; queued: number; scheduled: number };
+  /** Attempts in flight (HTTP), and the deliveries in memory by where they are. */
+  stats(): { inFlight: number; ready: number; sending: number; waiting: number };
 }
 
 interface Task {
@@ -106,6 +107,9 @@ export interface DispatcherOptions {
   readonly scanMs?: number;
 }
 
+/** Queued progress deliveries of one job to one subscription replace each other. */
+const progressKey = (d: PendingDelivery) => `${d.subscriptionId}\u0000${d.jobId}`;
+
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const horizonMs = opts.horizonMs ?? 2 * 60_000;
   const recordAfterMs = opts.recordAfterMs ?? 2_000;
@@ -122,7 +126,6 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   let stopped = false;
   let inFlight = 0;
   /** Attempts sent whose record is still being written (their endpoint slot is free already). */
-  let writing = 0;
   const writingTasks = new Set<Task>();
   const running = new Set<Promise<void>>();
 
@@ -239,7 +242,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
 
   function enqueue(task: Task, endpoint: Endpoint): void {
     if (task.d.eventType === 'job.progress') {
-      const key = `${task.d.subscriptionId}\u0000${task.d.jobId}`;
+      const key = progressKey(task.d);
       const queued = endpoint.progress.get(key);
       const at = queued ? endpoint.ready.indexOf(queued) : -1;
       endpoint.progress.set(key, task);
@@ -305,7 +308,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
 
   function start(task: Task, endpoint: Endpoint): void {
     storeWithin(task, recordAfterMs);
-    const key = `${task.d.subscriptionId}\u0000${task.d.jobId}`;
+    const key = progressKey(task.d);
     if (endpoint.progress.get(key) === task) endpoint.progress.delete(key);
     task.running = true;
     endpoint.active++;
@@ -324,8 +327,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       pump();
     };
     const sent = () => {
-      if (writing >= opts.maxInFlight * 4) return;
-      writing++;
+      if (writingTasks.size >= opts.maxInFlight * 4) return;
       writingTasks.add(task);
       release();
     };
@@ -337,7 +339,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         return { again: true, dueAt: Date.now() + 5_000 };
       })
       .then((next) => {
-        if (writingTasks.delete(task)) writing--;
+        writingTasks.delete(task);
         task.running = false;
         const stillOwned = owned.has(task.d.partition) && !stopped;
         if (next.again && stillOwned && minuteOf(next.dueAt) <= owned.get(task.d.partition)!) {
@@ -410,7 +412,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       const endpoint = endpointOf(task.d.endpoint);
       const at = endpoint.ready.indexOf(task);
       if (at >= 0) endpoint.ready.splice(at, 1);
-      const key = `${task.d.subscriptionId}\u0000${task.d.jobId}`;
+      const key = progressKey(task.d);
       if (endpoint.progress.get(key) === task) endpoint.progress.delete(key);
       forget(task, endpoint);
     }
@@ -465,14 +467,16 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     return timer;
   };
   const timers = [loop(scanMs, 'scan', scan), loop(opts.pollMs, 'replay poll', pollReplays)];
-  const gauges = setInterval(() => {
+  /** Deliveries in memory: queued for a slot, being sent (or recorded), waiting for their time. */
+  function inMemory() {
     let ready = 0;
     for (const e of endpoints.values()) ready += e.ready.length;
     let sending = 0;
     for (const t of tasks.values()) if (t.running) sending++;
-    opts.metrics.inMemory.set({ where: 'ready' }, ready);
-    opts.metrics.inMemory.set({ where: 'sending' }, sending);
-    opts.metrics.inMemory.set({ where: 'waiting' }, tasks.size - ready - sending);
+    return { ready, sending, waiting: tasks.size - ready - sending };
+  }
+  const gauges = setInterval(() => {
+    for (const [where, n] of Object.entries(inMemory())) opts.metrics.inMemory.set({ where }, n);
   }, 1_000);
   gauges.unref();
   timers.push(gauges);
@@ -508,10 +512,6 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       await Promise.allSettled([...running]);
       await opts.store.drain();
     },
-    stats() {
-      let queued = 0;
-      for (const e of endpoints.values()) queued += e.ready.length;
-      return { inFlight, queued, scheduled: tasks.size - queued - inFlight };
-    },
+    stats: () => ({ inFlight, ...inMemory() }),
   };
 }
