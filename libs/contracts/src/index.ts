@@ -6,6 +6,7 @@ export { EVENT_TYPE_HEADER, PoisonMessageError, createEventCodec, type EncodedEv
 export {
   jobStatuses,
   terminalStatuses,
+  hourOf,
   webhookEventTypes,
   type WebhookEventType,
   type JobAttemptRecord,

@@ -93,6 +93,12 @@ export interface JobDocument {
   pendingChanges: PendingStateChange[];
 }
 
+/**
+ * The hour (since the epoch) a time falls in: the retention buckets of the read model
+ * (`sweepHour`) and of webhook deliveries (`expiresHour`), found by equality.
+ */
+export const hourOf = (at: Date | number): number => Math.floor(new Date(at).getTime() / 3_600_000);
+
 /** The events a webhook subscriber may ask for (Standard Webhooks `type`). */
 export const webhookEventTypes = [
   'job.started',

@@ -4,4 +4,4 @@ export { createConsumerRunner, type ConsumerRunner, type ConsumerRunnerOptions }
 export type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 export { PublishTimeout, createPublisher, type OutgoingMessage, type Publish } from './publisher';
 export { coPartitionedAssigner, planCoPartitioned } from './co-partitioned-assigner';
-export { commitLedgers, PartitionLedger, type LedgerEntry } from './ledger';
+export { commitLedgers, PartitionLedger } from './ledger';

@@ -46,8 +46,6 @@ export function isPaused(pointer: ReadModelPointer, now = new Date()): boolean {
 
 export interface ReadModelFollower {
   current(): ReadModelPointer;
-  /** Read the pointer now (also done every interval); resolves once read. */
-  refresh(): Promise<ReadModelPointer>;
   stop(): void;
 }
 
@@ -70,11 +68,11 @@ export async function followReadModelPointer(
     const before = current;
     current = next;
     if (key(next) !== key(before)) opts.onChange?.(next, before);
-    return next;
+
   }
   const timer = setInterval(() => {
     refresh().catch((err: unknown) => opts.onError?.(err));
   }, opts.intervalMs);
   timer.unref();
-  return { current: () => current, refresh, stop: () => clearInterval(timer) };
+  return { current: () => current, stop: () => clearInterval(timer) };
 }

@@ -135,7 +135,6 @@ export async function sendWebhook(
         },
         lookup,
         agent: opts.agents?.for(url) ?? false,
-        timeout: opts.timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -172,7 +171,6 @@ export async function sendWebhook(
     // The whole attempt, not only idle time, is bounded.
     const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
     let settled = false;
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
     req.on('error', (err) => {
       if (settled) return;
       settled = true;

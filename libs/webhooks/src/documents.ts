@@ -127,9 +127,6 @@ export interface DeliveryDocument {
 /** On MongoDB, a TTL index removes expired deliveries too (FerretDB has none: the sweep does). */
 export const deliveriesTtlIndex: IndexSpec = { key: { expiresAt: 1 }, name: 'expires_ttl', expireAfterSeconds: 0 };
 
-/** The hour a time falls in (`expiresHour`). */
-export const hourOf = (at: Date | number): number => Math.floor(new Date(at).getTime() / 3_600_000);
-
 /** The minute a due time falls in (`dueMinute`). */
 export const minuteOf = (at: Date | number): number => Math.floor(new Date(at).getTime() / 60_000);
 

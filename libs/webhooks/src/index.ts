@@ -20,7 +20,6 @@ export { cidrListSetting, webhookSettings } from './settings';
 export {
   JOB_SUBSCRIPTION,
   deliveriesTtlIndex,
-  hourOf,
   minuteOf,
   rotateSecrets,
   signingSecrets,

@@ -41,7 +41,8 @@ export async function startStateFollower(opts: {
       const { batch } = payload;
       for (const message of batch.messages) {
         if (!payload.isRunning()) return;
-        if (listeners.size > 0) {
+        // Keyed by job id: only a change of a job someone follows is decoded.
+        if (listeners.has(message.key?.toString() ?? '')) {
           try {
             const event = await opts.codec.decode(message);
             if (event.eventType === 'JobStateChanged') for (const l of listeners.get(event.jobId) ?? []) l(event);

@@ -51,8 +51,9 @@ void runService({
     });
     lifecycle.onShutdown('intake', 'read-model-pointer', () => follower.stop());
     const pointer = follower.current();
-    let collection = pointer.collection;
-    const store = createJobStore(db, () => collection, { writeLanes: config.writeLanes });
+    // The member's collection (the pointer's as of its last start); the member exists before any write.
+    const collection = () => live.member?.collection() ?? pointer.collection;
+    const store = createJobStore(db, collection, { writeLanes: config.writeLanes });
     await store.ensureIndexes();
     const project = createEventProjection({
       store,
@@ -66,10 +67,7 @@ void runService({
     live.member = createLiveMember(
       {
         initial: pointer,
-        onSwitch: (next) => {
-          collection = next.collection;
-          project.forget();
-        },
+        onSwitch: () => project.forget(),
         runner: {
           kafka: infra.kafka,
           groupId: projectorGroupId(config.topicPrefix),
@@ -94,7 +92,7 @@ void runService({
       ctx,
     );
     const sweeper = createRetentionSweeper(infra.mongo.db, {
-      jobsCollection: () => collection,
+      jobsCollection: collection,
       batchSize: config.sweepBatchSize,
       maxBatches: 100,
       retentionMs: config.retentionMs,
@@ -113,6 +111,9 @@ void runService({
       },
     });
     lifecycle.onShutdown('intake', 'retention-sweeper', () => sweeping.stop());
-    logger.info({ collection, generation: pointer.generation, retentionHours: config.retentionHours }, 'projecting');
+    logger.info(
+      { collection: collection(), generation: pointer.generation, retentionHours: config.retentionHours },
+      'projecting',
+    );
   },
 });

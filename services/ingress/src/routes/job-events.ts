@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
 import type { JobStateChanged } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
-import { jobSnapshot, webhookEventType } from '@longhaul/webhooks';
+import { jobSnapshot, webhookEventType, type WebhookJobSnapshot } from '@longhaul/webhooks';
 import type { JobReads } from '../job-reads';
 import { isTerminal, type JobView } from '../job-view';
 import { HttpProblem } from '../problem';
@@ -19,7 +19,7 @@ export interface JobEventRoutesDeps {
 }
 
 /** The snapshot a stream starts with, from the read model (same shape as a change's). */
-function snapshotOfView(view: JobView, version: number) {
+function snapshotOfView(view: JobView, version: number): WebhookJobSnapshot {
   return {
     id: view.id,
     type: view.type,
@@ -110,7 +110,7 @@ export function jobEventRoutes(deps: JobEventRoutesDeps): Router<ApiState> {
     stream.on('error', end);
 
     stream.write(`retry: 2000\n\n`);
-    if (found.version > lastSent || lastSent < 0) {
+    if (found.version > lastSent) {
       stream.write(frame(found.version, 'job.state', snapshotOfView(found.view, found.version)));
       lastSent = Math.max(lastSent, found.version);
     }

@@ -1,6 +1,7 @@
 import type { DeliveryResult } from '@longhaul/outbound';
 import type { Logger } from '@longhaul/runtime';
-import { hourOf, JOB_SUBSCRIPTION, minuteOf, signWebhook, type DeliveryState } from '@longhaul/webhooks';
+import { hourOf } from '@longhaul/contracts';
+import { JOB_SUBSCRIPTION, minuteOf, signWebhook, type DeliveryState } from '@longhaul/webhooks';
 import type { NotifierMetrics } from '../metrics';
 import type { SubscriptionDirectory } from '../subscriptions';
 import type { PendingDelivery } from './delivery-store';

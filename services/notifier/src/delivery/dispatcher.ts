@@ -1,5 +1,6 @@
 import type { Logger } from '@longhaul/runtime';
-import { hourOf, minuteOf } from '@longhaul/webhooks';
+import { hourOf } from '@longhaul/contracts';
+import { minuteOf } from '@longhaul/webhooks';
 import type { NotifierMetrics } from '../metrics';
 import type { AttemptNext } from './attempt';
 import type { DeliveryDocument } from '@longhaul/webhooks';

@@ -1,6 +1,7 @@
 import { collections, type Db } from '@longhaul/mongo';
 import type { Logger } from '@longhaul/runtime';
-import { hourOf, type DeliveryDocument } from '@longhaul/webhooks';
+import { hourOf } from '@longhaul/contracts';
+import type { DeliveryDocument } from '@longhaul/webhooks';
 
 /**
  * Removes finished delivery records past their retention: every `intervalMs`, the hours that

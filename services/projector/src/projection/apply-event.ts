@@ -1,4 +1,5 @@
 import {
+  hourOf,
   terminalStatuses,
   type JobDocument,
   type JobProblem,
@@ -128,8 +129,6 @@ function transition(doc: JobDocument, e: ProjectedEvent, settings: ProjectionSet
       return withRequest(doc, e);
   }
 }
-
-const hourOf = (d: Date) => Math.floor(d.getTime() / 3_600_000);
 
 /** Stamp an applied change: the order guard, the version, and the change to announce. */
 function record(doc: JobDocument, e: ProjectedEvent, appliedAt: Date, epoch: number, sequence: number): JobDocument {

@@ -9,7 +9,7 @@ import {
 } from '@longhaul/mongo';
 
 /** A rebuild whose heartbeat is older than this is taken to be dead, and another may start. */
-export const REBUILD_STALE_MS = 60_000;
+const REBUILD_STALE_MS = 60_000;
 
 /**
  * The rebuild's writes to the read-model pointer (libs/mongo). Each is conditional on the
@@ -75,5 +75,3 @@ export function createPointerStore(db: Db, by: string) {
     },
   };
 }
-
-export type PointerStore = ReturnType<typeof createPointerStore>;

@@ -222,14 +222,15 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<RebuildSummar
       await sleep(200);
     }
     await runner.stop();
-    const [documents, previousDocuments] = await Promise.all([
-      db.collection(collection).countDocuments({}),
-      db.collection(previous).countDocuments({}),
-    ]);
     await pointers.switchTo({ collection, generation, previous });
     switched = true;
     pausedMs = Date.now() - pauseStarted;
     clearInterval(heartbeat);
+    // Counted after the switch: on FerretDB a count reads the whole collection.
+    const [documents, previousDocuments] = await Promise.all([
+      db.collection(collection).countDocuments({}),
+      db.collection(previous).countDocuments({}),
+    ]);
     say(`switched to ${collection} (${documents} jobs; ${previous} had ${previousDocuments}); paused ${pausedMs} ms`);
     await admin.deleteGroups([group]).catch(() => undefined);
 

@@ -1,4 +1,4 @@
-import type { JobDocument } from '@longhaul/contracts';
+import { hourOf, type JobDocument } from '@longhaul/contracts';
 import { collections, ensureIndexes, hasTtlIndexes, type Db, type Document, type Filter } from '@longhaul/mongo';
 
 /**
@@ -118,7 +118,7 @@ export function createRetentionSweeper(db: Db, settings: SweeperSettings): Reten
           if (settings.pauseMs) await pause(settings.pauseMs);
         }
       };
-      const currentHour = Math.floor(now.getTime() / HOUR);
+      const currentHour = hourOf(now);
       let nextHour = marker?.nextHour ?? currentHour;
       let fullScanAt = marker?.fullScanAt ?? null;
       // Rarely (and on a collection never swept): everything due, whatever its bucket.
