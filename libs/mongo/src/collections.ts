@@ -31,4 +31,6 @@ export const collections = {
   webhookDeliveries: 'webhook_deliveries',
   /** ingress: a counter bumped on every subscription or secret change, so notifiers reload at once. */
   webhookChanges: 'webhook_changes',
+  /** ingress: one per reveal or rotation of a webhook secret (its unique `_id` decides races). */
+  webhookFences: 'webhook_fences',
 } as const;

@@ -68,7 +68,6 @@ export async function followReadModelPointer(
     const before = current;
     current = next;
     if (key(next) !== key(before)) opts.onChange?.(next, before);
-
   }
   const timer = setInterval(() => {
     refresh().catch((err: unknown) => opts.onError?.(err));

@@ -66,6 +66,16 @@ export type DeliveryState =
   /** Not attempted: its subscription was disabled or deleted (or its job webhook answered 410). */
   | 'skipped';
 
+/** Every delivery state, for validation and the OpenAPI document. */
+export const deliveryStates: readonly DeliveryState[] = [
+  'pending',
+  'delivered',
+  'failed',
+  'dead',
+  'collapsed',
+  'skipped',
+];
+
 export interface DeliveryAttemptRecord {
   at: Date;
   outcome: DeliveryOutcome;
@@ -165,10 +175,11 @@ export function rotateSecrets(
   overlapMs: number,
   now = new Date(),
 ): StoredSecret[] {
+  const fresh: StoredSecret = { sealed: sealedNew, createdAt: now, expiresAt: null };
+  if (overlapMs <= 0) return [fresh];
   const until = new Date(now.getTime() + overlapMs);
   const kept = secrets
     .filter((s) => s.expiresAt === null || s.expiresAt.getTime() > now.getTime())
-    .map((s) => (s.expiresAt === null || s.expiresAt > until ? { ...s, expiresAt: until } : s))
-    .filter(() => overlapMs > 0);
-  return [{ sealed: sealedNew, createdAt: now, expiresAt: null }, ...kept];
+    .map((s) => (s.expiresAt === null || s.expiresAt > until ? { ...s, expiresAt: until } : s));
+  return [fresh, ...kept];
 }

@@ -20,6 +20,7 @@ export { cidrListSetting, webhookSettings } from './settings';
 export {
   JOB_SUBSCRIPTION,
   deliveriesTtlIndex,
+  deliveryStates,
   minuteOf,
   rotateSecrets,
   signingSecrets,

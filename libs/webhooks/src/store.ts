@@ -38,21 +38,21 @@ export async function ensureSigningSecret(
   const found = await secrets.findOne({ _id: tenant });
   if (found) return { doc: found, created: false };
   const secret = create();
-  let created = true;
+  const doc: SigningSecretDocument = {
+    _id: tenant,
+    secrets: [secret],
+    revealedAt: null,
+    createdAt: secret.createdAt,
+    updatedAt: secret.createdAt,
+  };
   try {
-    await secrets.insertOne({
-      _id: tenant,
-      secrets: [secret],
-      revealedAt: null,
-      createdAt: secret.createdAt,
-      updatedAt: secret.createdAt,
-    });
+    await secrets.insertOne(doc);
+    return { doc, created: true };
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    created = false;
   }
-  // What is stored, whoever inserted it: only that secret may ever be shown or sign.
+  // Another got there first: only the stored secret may ever be shown or sign.
   const winner = await secrets.findOne({ _id: tenant });
   if (!winner) throw new Error(`the signing secret of tenant ${tenant} vanished while being created`);
-  return { doc: winner, created };
+  return { doc: winner, created: false };
 }

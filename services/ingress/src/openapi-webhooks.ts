@@ -1,11 +1,10 @@
 import { webhookEventTypes } from '@longhaul/contracts';
+import { deliveryStates } from '@longhaul/webhooks';
 import { common, dateTime, idParam, json, nullable, problem, ref } from './openapi-parts';
-import { MAX_SUBSCRIPTIONS_PER_TENANT } from './webhook-subscriptions';
-import { DELIVERY_STATES } from './webhook-input';
+import { MAX_SUBSCRIPTIONS_PER_TENANT, SUBSCRIPTION_ID_PATTERN } from './webhook-subscriptions';
 import { createSubscriptionSchema, replaySinceSchema, updateSubscriptionSchema } from './webhook-schemas';
 
 /** The webhooks API: tenant subscriptions, the tenant signing secret, deliveries and replays. */
-const subscriptionId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const noStore = { 'Cache-Control': { description: 'no-store: the body holds a secret.', schema: { type: 'string' } } };
 const body = (schema: unknown) => ({ required: true, content: json(schema) });
 const bodyProblems = {
@@ -18,7 +17,7 @@ const urlUnavailable = {
 };
 const notFound = problem('No such subscription for this tenant.');
 const deliveryQuery = [
-  { name: 'state', in: 'query', schema: { enum: [...DELIVERY_STATES] } },
+  { name: 'state', in: 'query', schema: { enum: [...deliveryStates] } },
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
   {
     name: 'before',
@@ -89,7 +88,7 @@ export const webhookPaths = {
     },
   },
   '/v1/webhooks/{id}': {
-    parameters: [subscriptionId],
+    parameters: [idParam],
     get: {
       operationId: 'getWebhook',
       summary: 'One subscription',
@@ -119,7 +118,7 @@ export const webhookPaths = {
     },
   },
   '/v1/webhooks/{id}/rotate-secret': {
-    parameters: [subscriptionId],
+    parameters: [idParam],
     post: {
       operationId: 'rotateWebhookSecret',
       summary: 'A new secret (shown in this answer only); the old one keeps signing for the overlap',
@@ -132,7 +131,7 @@ export const webhookPaths = {
     },
   },
   '/v1/webhooks/{id}/deliveries': {
-    parameters: [subscriptionId],
+    parameters: [idParam],
     get: {
       operationId: 'listWebhookDeliveries',
       summary: 'Deliveries to this subscription with every attempt, newest first',
@@ -141,7 +140,7 @@ export const webhookPaths = {
     },
   },
   '/v1/webhooks/{id}/replay': {
-    parameters: [subscriptionId],
+    parameters: [idParam],
     post: {
       operationId: 'replayWebhookDeliveries',
       summary: 'Queue again every failed or dead delivery of this subscription created since a time',
@@ -214,7 +213,7 @@ export const webhookPaths = {
 };
 
 const webhookProperties = {
-  id: { type: 'string', pattern: '^wh_[0-9A-HJKMNP-TV-Z]{26}$' },
+  id: { type: 'string', pattern: SUBSCRIPTION_ID_PATTERN.source },
   url: { type: 'string' },
   events: { type: 'array', items: { enum: [...webhookEventTypes] }, description: 'Empty: every event.' },
   description: { type: ['string', 'null'] },
@@ -284,7 +283,7 @@ export const webhookSchemas = {
       eventType: { enum: [...webhookEventTypes] },
       sequence: { type: 'integer', minimum: 0 },
       url: { type: 'string' },
-      state: { enum: [...DELIVERY_STATES] },
+      state: { enum: [...deliveryStates] },
       attempts: { type: 'integer', minimum: 0, description: 'Attempts in this round (a replay starts a new one).' },
       nextAttemptAt: nullable(dateTime),
       replays: { type: 'integer', minimum: 0 },

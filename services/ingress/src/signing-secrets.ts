@@ -25,7 +25,7 @@ export interface SigningSecretStore {
  */
 export function createSigningSecretStore(db: Db, changes: WebhookChanges): SigningSecretStore {
   const secrets = db.collection<SigningSecretDocument>(collections.webhookSigningSecrets);
-  const fences = createFencedTransitions(db, secrets, collections.webhookChanges);
+  const fences = createFencedTransitions(db, secrets, collections.webhookFences);
   const find = (tenant: string) => storeCall(() => secrets.findOne({ _id: tenant }));
   const currentSince = (doc: SigningSecretDocument) =>
     (doc.secrets.find((s) => s.expiresAt === null)?.createdAt ?? doc.createdAt).getTime();
@@ -38,8 +38,7 @@ export function createSigningSecretStore(db: Db, changes: WebhookChanges): Signi
       return doc;
     },
     async reveal(doc, now) {
-      // Missing (a notifier's upsert on FerretDB) is null: never shown.
-      if ((doc.revealedAt ?? null) !== null) return false;
+      if (doc.revealedAt !== null) return false;
       return storeCall(() =>
         fences.transition(
           doc._id,

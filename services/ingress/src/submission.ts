@@ -9,6 +9,7 @@ import {
 import { checkWebhookUrl, type OutboundRules } from '@longhaul/outbound';
 import { submitJobSchema, type SubmitJobBody } from './api-schemas';
 import { HttpProblem } from './problem';
+import { secretKey } from '@longhaul/webhooks';
 import { resolvedTarget, type TargetChecks } from './webhook-target';
 
 /** A request that passed every check: what acceptJob needs, nothing the client sent unchecked. */
@@ -42,19 +43,25 @@ export function createSubmissionValidator(catalog: JobTypeCatalog, rules: Outbou
     const options = catalog.resolveOptions(type, body.options ?? {});
     if (!options.ok) errors.push(...options.errors);
     let webhook: Submission['webhook'] = null;
+    let target: URL | null = null;
     if (body.webhook) {
       const check = checkWebhookUrl(body.webhook.url, rules);
       if (!check.ok) errors.push({ pointer: '/webhook/url', message: check.reason });
       const secret = body.webhook.secret ?? null;
       if (secret !== null) {
-        const bytes = Buffer.from(secret.slice('whsec_'.length), 'base64').length;
-        if (bytes < 24 || bytes > 64)
-          errors.push({ pointer: '/webhook/secret', message: 'must encode 24 to 64 bytes' });
+        try {
+          secretKey(secret);
+        } catch (err) {
+          errors.push({ pointer: '/webhook/secret', message: (err as Error).message });
+        }
       }
-      if (check.ok) webhook = { url: check.url.href, events: body.webhook.events ?? [], secret };
+      if (check.ok) {
+        target = check.url;
+        webhook = { url: check.url.href, events: body.webhook.events ?? [], secret };
+      }
     }
     if (errors.length > 0 || !options.ok) throw invalid(`the request is not a valid ${type.name} job`, errors);
-    if (webhook) await resolvedTarget(targets, new URL(webhook.url), '/webhook/url');
+    if (target) await resolvedTarget(targets, target, '/webhook/url');
     return { type, payload: JSON.stringify(body.payload), options: options.value, webhook };
   };
 }

@@ -5,10 +5,19 @@ import { storeCall } from './store-call';
 /** A delivery as listed: everything but the body it sends. */
 export type DeliveryRecord = Omit<DeliveryDocument, 'body'>;
 
+/** Whose deliveries: one subscription's, or one job's (every subscription's), of a tenant. */
+export type DeliveryScope = { subscriptionId: string; tenant: string } | { jobId: string; tenant: string };
+
 export interface DeliveryStore {
-  /** The deliveries of one subscription (or of one job), in any of `states` when given; unsorted. */
-  ofSubscription(subscriptionId: string, tenant: string, states?: readonly DeliveryState[]): Promise<DeliveryRecord[]>;
-  ofJob(jobId: string, tenant: string, states?: readonly DeliveryState[]): Promise<DeliveryRecord[]>;
+  /** One page of a subscription's or a job's deliveries, newest first (see `deliveryPage`). */
+  page(scope: DeliveryScope, q: DeliveryPageQuery): Promise<{ items: DeliveryRecord[]; next: Date | null }>;
+  /** A subscription's deliveries in any of `states` created at or after `since`. */
+  since(
+    subscriptionId: string,
+    tenant: string,
+    states: readonly DeliveryState[],
+    since: Date,
+  ): Promise<DeliveryRecord[]>;
   get(id: string, tenant: string): Promise<DeliveryRecord | null>;
   /** Queue these deliveries again, each only if still in the state it was read in; how many were. */
   requeue(docs: readonly DeliveryRecord[], now: Date): Promise<number>;
@@ -20,24 +29,41 @@ export const DELIVERY_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
 /**
  * The notifier's delivery records, read for the API. Ingress changes them only to replay: it
  * puts a finished delivery back to `pending`, due now, and the notifier that owns its partition
- * picks it up (it polls `{partition, state: 'pending', requeued: true}`). Equality filters only (what FerretDB
- * pushes down); the callers sort.
+ * picks it up (it polls `{partition, state: 'pending', requeued: true}`). Pages are bounded by
+ * the server (time range, sort, limit: the `subscription_created` index on MongoDB; FerretDB
+ * filters by the equalities in PostgreSQL and does the rest itself).
  */
 export function createDeliveryStore(db: Db): DeliveryStore {
   const deliveries = db.collection<DeliveryDocument>(collections.webhookDeliveries);
   const withoutBody = { projection: { body: 0 } } as const;
-  // One equality query per state rather than `$in`, which FerretDB would not push down.
-  const matching = (filter: Filter<DeliveryDocument>, states?: readonly DeliveryState[]) =>
-    storeCall(async () => {
-      if (!states) return deliveries.find(filter, withoutBody).toArray();
-      const found = await Promise.all(
-        states.map((state) => deliveries.find({ ...filter, state }, withoutBody).toArray()),
-      );
-      return found.flat();
-    });
+  const newest = (filter: Filter<DeliveryDocument>, limit: number) =>
+    deliveries.find(filter, withoutBody).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
   return {
-    ofSubscription: (subscriptionId, tenant, states) => matching({ subscriptionId, tenant }, states),
-    ofJob: (jobId, tenant, states) => matching({ jobId, tenant }, states),
+    page: (scope, q) =>
+      storeCall(async () => {
+        const filter: Filter<DeliveryDocument> = {
+          ...scope,
+          ...(q.state === undefined ? {} : { state: q.state }),
+          ...(q.before ? { createdAt: { $lt: q.before } } : {}),
+        };
+        const docs = await newest(filter, q.limit + 1);
+        const first = docs[0]?.createdAt.getTime();
+        if (docs.length <= q.limit || docs[q.limit]!.createdAt.getTime() !== first) return deliveryPage(docs, q);
+        // A run of equal times fills the page: it is taken whole, so read all of it, and one older.
+        const at = docs[0]!.createdAt;
+        const run = await deliveries.find({ ...filter, createdAt: at }, withoutBody).toArray();
+        return deliveryPage([...run, ...(await newest({ ...filter, createdAt: { $lt: at } }, 1))], q);
+      }),
+    // One equality query per state rather than `$in`, which FerretDB would not push down.
+    since: (subscriptionId, tenant, states, since) =>
+      storeCall(async () => {
+        const found = await Promise.all(
+          states.map((state) =>
+            deliveries.find({ subscriptionId, tenant, state, createdAt: { $gte: since } }, withoutBody).toArray(),
+          ),
+        );
+        return found.flat();
+      }),
     async get(id, tenant) {
       if (!DELIVERY_ID_PATTERN.test(id)) return null;
       const doc = await storeCall(() => deliveries.findOne({ _id: id }, withoutBody));

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { toFieldErrors } from '@longhaul/job-types';
-import type { DeliveryState } from '@longhaul/webhooks';
+import { deliveryStates, type DeliveryState } from '@longhaul/webhooks';
 import { parseDateTime } from './date-time';
 import { HttpProblem } from './problem';
 import type { DeliveryPageQuery } from './webhook-deliveries';
@@ -49,14 +49,6 @@ export function parseReplaySince(body: unknown, now: Date): Date {
   return since;
 }
 
-export const DELIVERY_STATES: readonly DeliveryState[] = [
-  'pending',
-  'delivered',
-  'failed',
-  'dead',
-  'collapsed',
-  'skipped',
-];
 const DELIVERY_PARAMS = new Set(['state', 'limit', 'before']);
 
 /** `?state=&limit=&before=`: unknown or repeated parameters are errors, not ignored. */
@@ -68,8 +60,8 @@ export function parseDeliveryQuery(query: Record<string, string | string[] | und
     if (!DELIVERY_PARAMS.has(name)) errors.push({ pointer, message: 'is not a known parameter' });
     else if (typeof value !== 'string') errors.push({ pointer, message: 'must be given once' });
     else if (name === 'state') {
-      if ((DELIVERY_STATES as readonly string[]).includes(value)) out.state = value as DeliveryState;
-      else errors.push({ pointer, message: `must be one of ${DELIVERY_STATES.join(', ')}` });
+      if ((deliveryStates as readonly string[]).includes(value)) out.state = value as DeliveryState;
+      else errors.push({ pointer, message: `must be one of ${deliveryStates.join(', ')}` });
     } else if (name === 'limit') {
       const n = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
       if (n >= 1 && n <= 200) out.limit = n;

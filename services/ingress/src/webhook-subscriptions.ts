@@ -36,7 +36,7 @@ export interface SubscriptionStore {
 export function createSubscriptionStore(db: Db, changes: WebhookChanges): SubscriptionStore {
   const subscriptions = db.collection<SubscriptionDocument>(collections.webhookSubscriptions);
   // FerretDB's conditional updates are not atomic; a rotation is won by inserting its fence.
-  const fences = createFencedTransitions(db, subscriptions, collections.webhookChanges);
+  const fences = createFencedTransitions(db, subscriptions, collections.webhookFences);
   const changed = async <T>(result: T): Promise<T> => {
     await changes.bump();
     return result;

@@ -3,14 +3,7 @@ import type { Context } from 'koa';
 import { readJsonBody } from '../body';
 import type { JobReads } from '../job-reads';
 import { HttpProblem } from '../problem';
-import {
-  deliveryPage,
-  requeued,
-  REPLAYABLE_SINCE,
-  type DeliveryPageQuery,
-  type DeliveryRecord,
-  type DeliveryStore,
-} from '../webhook-deliveries';
+import { requeued, REPLAYABLE_SINCE, type DeliveryRecord, type DeliveryStore } from '../webhook-deliveries';
 import { parseDeliveryQuery, parseReplaySince } from '../webhook-input';
 import type { SubscriptionStore } from '../webhook-subscriptions';
 import { deliveryView } from '../webhook-view';
@@ -24,28 +17,28 @@ export interface DeliveryRoutesDeps {
   readonly maxBodyBytes: number;
 }
 
-const statesOf = (q: DeliveryPageQuery) => (q.state === undefined ? undefined : [q.state]);
-
 /** Every delivery and its attempts, per subscription and per job, and replays. */
 export function deliveryRoutes(deps: DeliveryRoutesDeps): Router<ApiState> {
   const router = new Router<ApiState>();
-  const page = (ctx: Context, docs: readonly DeliveryRecord[], query: DeliveryPageQuery) => {
-    const { items, next } = deliveryPage(docs, query);
+  const answer = (ctx: Context, { items, next }: { items: DeliveryRecord[]; next: Date | null }) => {
     ctx.set('Cache-Control', 'private, no-cache');
     ctx.body = { items: items.map(deliveryView), next: next?.toISOString() ?? null };
   };
   router.get('/v1/webhooks/:id/deliveries', async (ctx) => {
     const query = parseDeliveryQuery(ctx.query);
     const sub = await ownSubscription(deps.subscriptions, ctx.params['id'], tenantOf(ctx));
-    page(ctx, await deps.deliveries.ofSubscription(sub._id, sub.tenant, statesOf(query)), query);
+    answer(ctx, await deps.deliveries.page({ subscriptionId: sub._id, tenant: sub.tenant }, query));
   });
 
   router.get('/v1/jobs/:id/deliveries', async (ctx) => {
     const query = parseDeliveryQuery(ctx.query);
     const tenant = tenantOf(ctx);
     const id = ctx.params['id'] ?? '';
-    if (!(await deps.reads.find(id, tenant))) throw new HttpProblem('notFound', 'no job with that id for this tenant');
-    page(ctx, await deps.deliveries.ofJob(id, tenant, statesOf(query)), query);
+    const page = await deps.deliveries.page({ jobId: id, tenant }, query);
+    // Only an empty page needs the job itself: an unknown (or another tenant's) job is a 404.
+    if (page.items.length === 0 && !(await deps.reads.find(id, tenant)))
+      throw new HttpProblem('notFound', 'no job with that id for this tenant');
+    answer(ctx, page);
   });
 
   router.post('/v1/webhook-deliveries/:deliveryId/replay', async (ctx) => {
@@ -64,9 +57,7 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): Router<ApiState> {
     const sub = await ownSubscription(deps.subscriptions, ctx.params['id'], tenantOf(ctx));
     const now = new Date();
     const since = parseReplaySince(await readJsonBody(ctx, deps.maxBodyBytes), now);
-    const failed = (await deps.deliveries.ofSubscription(sub._id, sub.tenant, REPLAYABLE_SINCE)).filter(
-      (d) => d.createdAt.getTime() >= since.getTime(),
-    );
+    const failed = await deps.deliveries.since(sub._id, sub.tenant, REPLAYABLE_SINCE, since);
     ctx.status = 202;
     ctx.body = { replayed: await deps.deliveries.requeue(failed, now) };
   });
