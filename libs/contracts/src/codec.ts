@@ -20,6 +20,14 @@ const routes: Record<EventType, keyof ReturnType<typeof topicNames>> = {
   WebhookDeadLettered: 'webhookDeadLetters',
 };
 
+/**
+ * The types on `jobs.requested` and `jobs.events`: a job's request and lifecycle, which the
+ * processor produces and the projector applies.
+ */
+export const jobEventTypes: readonly EventType[] = eventTypes.filter(
+  (t) => routes[t] === 'requested' || routes[t] === 'events',
+);
+
 /** The header that names the event type, so a consumer can route without decoding. */
 export const EVENT_TYPE_HEADER = 'longhaul-event-type';
 

@@ -2,7 +2,14 @@ export { createSchemaRegistry, pingSchemaRegistry, SchemaRegistry } from './regi
 export { NAMESPACE, eventTypes, fullName, schemas, type EventType, type RecordSchema } from './schemas';
 export type * from './events';
 export { goldenEvents } from './golden';
-export { EVENT_TYPE_HEADER, PoisonMessageError, createEventCodec, type EncodedEvent, type EventCodec } from './codec';
+export {
+  EVENT_TYPE_HEADER,
+  PoisonMessageError,
+  createEventCodec,
+  jobEventTypes,
+  type EncodedEvent,
+  type EventCodec,
+} from './codec';
 export {
   jobStatuses,
   terminalStatuses,

@@ -6,7 +6,7 @@
  * How it works: docs/architecture.md, "Running a job".
  */
 import { randomBytes } from 'node:crypto';
-import { createEventCodec } from '@longhaul/contracts';
+import { createEventCodec, jobEventTypes } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
 import { createPublisher, topicSpecs } from '@longhaul/kafka';
 import {
@@ -49,19 +49,8 @@ void runService({
     );
     const metrics = createProcessorMetrics(ctx.metrics);
     const codec = createEventCodec(infra.registry, config.topicPrefix);
-    // The types it produces.
-    await codec.register([
-      'JobRequested',
-      'JobStarted',
-      'JobProgressed',
-      'JobCheckpointed',
-      'JobSucceeded',
-      'JobAttemptFailed',
-      'JobFailed',
-      'JobCancelled',
-      'JobDeadLettered',
-      'DeadLetter',
-    ]);
+    // The types it produces: a job's lifecycle (and requests for retries), and dead letters.
+    await codec.register([...jobEventTypes, 'DeadLetter']);
     const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());

@@ -1,5 +1,6 @@
 import {
   hourOf,
+  jobEventTypes,
   terminalStatuses,
   type JobDocument,
   type JobProblem,
@@ -15,17 +16,7 @@ export type ProjectedEvent = Exclude<
   { eventType: 'JobCancelRequested' | 'DeadLetter' | 'JobStateChanged' | 'WebhookDeadLettered' }
 >;
 
-const projectedTypes: ReadonlySet<string> = new Set([
-  'JobRequested',
-  'JobStarted',
-  'JobProgressed',
-  'JobCheckpointed',
-  'JobSucceeded',
-  'JobAttemptFailed',
-  'JobFailed',
-  'JobCancelled',
-  'JobDeadLettered',
-]);
+const projectedTypes: ReadonlySet<string> = new Set(jobEventTypes);
 export const isProjected = (e: LonghaulEvent): e is ProjectedEvent => projectedTypes.has(e.eventType);
 
 /** Why an event changed nothing (a metric label: keep the set small and fixed). */
