@@ -5,6 +5,7 @@ import { kafkaSpec, mongoSpec } from './infrastructure';
 import { installFerretDb, installKafka } from './install';
 import { installPostgres, postgresRuntime, postgresSpec } from './postgres';
 import { findJava } from './java';
+import { installPrometheus, prometheusConfig, prometheusSpec, type ScrapeTarget } from './prometheus';
 import type { StackPorts } from './ports';
 import { createOutput, Supervisor, type ProcessSpec } from './supervisor';
 import { VERSIONS } from './versions';
@@ -60,7 +61,7 @@ export async function startKafkaComponent(dataDir: string, cacheDir: string): Pr
   const java = findJava(VERSIONS.minJava, process.env);
   const kafkaLibs = await installKafka(cacheDir, () => {});
   const ports = { kafka: await freePort(), kafkaController: await freePort() } as StackPorts;
-  const installed = { kafkaLibs, registryJar: '', ferretdb: '', postgres: '' };
+  const installed = { kafkaLibs };
   const c = component(dataDir, `127.0.0.1:${ports.kafka}`, () => [
     kafkaSpec({ installed, java: java.bin, javaMajor: java.major, dataDir, ports }),
   ]);
@@ -84,4 +85,24 @@ export async function startMongoComponent(
   ]);
   await c.start();
   return c;
+}
+
+/** A Prometheus of its own under `dataDir`, scraping `targets` and evaluating `ruleFiles`. */
+export async function startPrometheusComponent(
+  dataDir: string,
+  cacheDir: string,
+  opts: { targets: readonly ScrapeTarget[]; ruleFiles: readonly string[]; intervalSeconds?: number },
+): Promise<Component & { readonly promtool: string }> {
+  mkdirSync(dataDir, { recursive: true });
+  const binaries = await installPrometheus(cacheDir, () => {});
+  const port = await freePort();
+  const config = prometheusConfig({ ...opts, intervalSeconds: opts.intervalSeconds ?? 1 });
+  const c = component(dataDir, `http://127.0.0.1:${port}`, () => [prometheusSpec({ binaries, dataDir, port, config })]);
+  await c.start();
+  return { ...c, promtool: binaries.promtool };
+}
+
+/** promtool from the installed Prometheus package (rule checks and rule unit tests). */
+export async function promtoolPath(cacheDir: string): Promise<string> {
+  return (await installPrometheus(cacheDir, () => {})).promtool;
 }

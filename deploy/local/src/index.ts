@@ -1,2 +1,9 @@
 /** What other workspaces (the cross-service tests, the chaos suite) may use of the local stack. */
-export { startKafkaComponent, startMongoComponent, type Component } from './components';
+export {
+  promtoolPath,
+  startKafkaComponent,
+  startMongoComponent,
+  startPrometheusComponent,
+  type Component,
+} from './components';
+export type { ScrapeTarget } from './prometheus';

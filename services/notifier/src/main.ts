@@ -5,7 +5,7 @@
  * consumer whose batches fan out into deliveries. How it works: docs/architecture.md, "Webhooks".
  */
 import { createEventCodec } from '@longhaul/contracts';
-import { createPublisher, topicSpecs } from '@longhaul/kafka';
+import { consumerGroups, topicSpecs } from '@longhaul/kafka';
 import { createAgents, sendWebhook } from '@longhaul/outbound';
 import {
   closeServer,
@@ -14,6 +14,7 @@ import {
   runService,
   startConsumerMember,
   startOpsServer,
+  startPublisher,
 } from '@longhaul/runtime';
 import { createSecretBox } from '@longhaul/webhooks';
 import { loadNotifierConfig } from './config';
@@ -41,10 +42,7 @@ void runService({
     const metrics = createNotifierMetrics(ctx.metrics);
     const codec = createEventCodec(infra.registry, config.topicPrefix);
     await codec.register(['WebhookDeadLettered']);
-    const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
-    const publish = createPublisher(producer, { timeoutMs: 10_000 });
+    const publish = await startPublisher(infra.kafka, ctx, { timeoutMs: 10_000 });
 
     const db = infra.mongo.db;
     const box = createSecretBox(config.secretsKey);
@@ -105,7 +103,7 @@ void runService({
     await startConsumerMember(
       {
         kafka: infra.kafka,
-        groupId: `${config.topicPrefix}notifier`,
+        groupId: consumerGroups(config.topicPrefix).notifier.groupId,
         topics: [topics.state.topic],
         eachBatch: (payload) => fanOut.eachBatch(payload),
         // Offsets are committed by the fan-out, once each message's deliveries are stored.
