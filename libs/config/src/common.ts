@@ -1,10 +1,26 @@
 import { hostname } from 'node:os';
-import { enumSetting, hostPortListSetting, intSetting, stringSetting, urlSetting } from './settings';
+import { booleanSetting, enumSetting, hostPortListSetting, intSetting, stringSetting, urlSetting } from './settings';
 
 /** Settings every service shares: where the infrastructure is and how to behave on it. */
 export const commonSettings = {
   // Where the infrastructure is has no safe default: a service must be told.
   kafkaBrokers: hostPortListSetting('LONGHAUL_KAFKA_BROKERS'),
+  /** SASL over the Kafka connection: `none`, or the mechanism with LONGHAUL_KAFKA_SASL_USERNAME/PASSWORD. */
+  kafkaSaslMechanism: enumSetting(
+    'LONGHAUL_KAFKA_SASL_MECHANISM',
+    ['none', 'plain', 'scram-sha-256', 'scram-sha-512'],
+    'none',
+  ),
+  kafkaSaslUsername: stringSetting('LONGHAUL_KAFKA_SASL_USERNAME', { default: '', maxLength: 1_000 }),
+  kafkaSaslPassword: stringSetting('LONGHAUL_KAFKA_SASL_PASSWORD', { default: '', maxLength: 10_000 }),
+  /** TLS to the brokers; LONGHAUL_KAFKA_TLS_CA_FILE names a PEM bundle when the brokers' CA is private. */
+  kafkaTls: booleanSetting('LONGHAUL_KAFKA_TLS', false),
+  kafkaTlsCaFile: stringSetting('LONGHAUL_KAFKA_TLS_CA_FILE', {
+    default: '',
+    maxLength: 4_000,
+    pattern: /^[^\0\n]*$/,
+    patternHint: 'a file path',
+  }),
   schemaRegistryUrl: urlSetting('LONGHAUL_SCHEMA_REGISTRY_URL', { protocols: ['http', 'https'] }),
   mongoUrl: urlSetting('LONGHAUL_MONGO_URL', { protocols: ['mongodb', 'mongodb+srv'] }),
   mongoDatabase: stringSetting('LONGHAUL_MONGO_DATABASE', {
@@ -25,6 +41,13 @@ export const commonSettings = {
    * longest a job lives, so the projector refuses a read-model retention within a day of it.
    */
   topicRetentionHours: intSetting('LONGHAUL_TOPIC_RETENTION_HOURS', { default: 14 * 24, min: 48, max: 24 * 3650 }),
+  /**
+   * Replication of the topics a service creates when they are missing (-1: the broker's
+   * default) and their `min.insync.replicas` (0: the broker's default). Production: 3 and 2, so
+   * an acknowledged write survives the loss of a broker. Existing topics are never changed.
+   */
+  replicationFactor: intSetting('LONGHAUL_TOPIC_REPLICATION_FACTOR', { default: -1, min: -1, max: 32 }),
+  minInsyncReplicas: intSetting('LONGHAUL_TOPIC_MIN_INSYNC_REPLICAS', { default: 0, min: 0, max: 32 }),
   maxBodyBytes: intSetting('LONGHAUL_MAX_BODY_BYTES', { default: 1024 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
   bindHost: stringSetting('LONGHAUL_BIND_HOST', {
     default: '0.0.0.0',

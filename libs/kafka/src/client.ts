@@ -33,6 +33,8 @@ export interface KafkaOptions {
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly retry?: KafkaConfig['retry'];
+  /** TLS and SASL (see `kafkaSecurity`); none by default. */
+  readonly security?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
 }
 
 /**
@@ -51,5 +53,6 @@ export function createKafka(opts: KafkaOptions): Kafka {
     retry: opts.retry ?? { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
     logLevel: level,
     logCreator: bridge(opts.logger),
+    ...opts.security,
   });
 }

@@ -1,4 +1,6 @@
 export { createKafka, type KafkaLogSink, type KafkaOptions } from './client';
+export { describeTopics, topicProblems, type TopicState } from './topic-check';
+export { kafkaSecurity, type KafkaSecurity, type KafkaSecuritySettings } from './security';
 export { ensureTopics, topicNames, topicSpecs, type TopicSettings, type TopicSpec } from './topics';
 export { createConsumerRunner, type ConsumerRunner, type ConsumerRunnerOptions } from './consumer';
 export type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';

@@ -31,7 +31,10 @@ export interface TopicSettings {
   readonly maxBodyBytes: number;
   /** How long the request and lifecycle topics keep events (what a read-model rebuild can replay). */
   readonly topicRetentionHours?: number;
+  /** -1 or absent: the broker's default. */
   readonly replicationFactor?: number;
+  /** 0 or absent: the broker's default. */
+  readonly minInsyncReplicas?: number;
 }
 
 /** Cancel requests are few and broadcast to every processor; a handful of partitions is plenty. */
@@ -40,10 +43,17 @@ const CONTROL_PARTITIONS = 3;
 /** Every topic with its partition count. */
 export function topicSpecs(settings: TopicSettings): Record<keyof ReturnType<typeof topicNames>, TopicSpec> {
   const names = topicNames(settings.topicPrefix);
+  const rf = settings.replicationFactor;
+  const minIsr = settings.minInsyncReplicas ?? 0;
   const common = {
-    ...(settings.replicationFactor === undefined ? {} : { replicationFactor: settings.replicationFactor }),
-    // An event carries the whole request (payload as JSON text) plus its envelope and headers.
-    configs: { 'max.message.bytes': String(2 * settings.maxBodyBytes + 64 * 1024) },
+    ...(rf === undefined || rf < 1 ? {} : { replicationFactor: rf }),
+    configs: {
+      // An event carries the whole request (payload as JSON text) plus its envelope and headers.
+      'max.message.bytes': String(2 * settings.maxBodyBytes + 64 * 1024),
+      // A leader that was not in sync never takes over: acknowledged events are never dropped.
+      'unclean.leader.election.enable': 'false',
+      ...(minIsr > 0 ? { 'min.insync.replicas': String(minIsr) } : {}),
+    },
   };
   // The read model is rebuilt from these two (services/projector, rebuild): they keep events
   // at least as long as it keeps jobs.

@@ -1,9 +1,17 @@
 import { createSchemaRegistry, pingSchemaRegistry, type SchemaRegistry } from '@longhaul/contracts';
-import { createKafka, ensureTopics, type Admin, type Kafka, type TopicSpec } from '@longhaul/kafka';
+import {
+  createKafka,
+  ensureTopics,
+  kafkaSecurity,
+  type KafkaSecuritySettings,
+  type Admin,
+  type Kafka,
+  type TopicSpec,
+} from '@longhaul/kafka';
 import { connectMongo, type MongoConnection } from '@longhaul/mongo';
 import type { ServiceContext } from './run-service';
 
-export interface InfrastructureSettings {
+export interface InfrastructureSettings extends KafkaSecuritySettings {
   readonly kafkaBrokers: readonly string[];
   readonly schemaRegistryUrl: string;
   readonly mongoUrl: string;
@@ -52,6 +60,7 @@ export async function connectInfrastructure(
     brokers: settings.kafkaBrokers,
     clientId: `longhaul-${service}-${settings.instanceId}`,
     logger: logger.child({ component: 'kafka' }),
+    security: kafkaSecurity(settings),
   });
   const admin = kafka.admin();
   await admin.connect();
