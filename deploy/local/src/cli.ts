@@ -5,6 +5,8 @@
 import { runBench } from './bench-command';
 import { runRebuild } from './rebuild-command';
 import { runStart } from './start-command';
+import { syncChartFiles } from './chart-files';
+import { layoutFor } from './layout';
 import { runTest } from './test-command';
 
 const command = process.argv[2];
@@ -14,10 +16,15 @@ const commands: Record<string, () => Promise<number>> = {
   test: () => runTest(args),
   bench: () => runBench(args),
   rebuild: () => runRebuild(args),
+  'sync-chart': () => {
+    const n = syncChartFiles(layoutFor('dev', process.env).root);
+    process.stderr.write(`longhaul | copied ${n} rule and dashboard files into helm/longhaul/files\n`);
+    return Promise.resolve(0);
+  },
 };
 const run = command === undefined ? undefined : commands[command];
 if (!run) {
-  process.stderr.write('usage: cli.js start|test|bench <name>|rebuild\n');
+  process.stderr.write('usage: cli.js start|test|bench <name>|rebuild|sync-chart\n');
   process.exit(2);
 }
 run().then(

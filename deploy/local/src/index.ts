@@ -7,3 +7,5 @@ export {
   type Component,
 } from './components';
 export type { ScrapeTarget } from './prometheus';
+export { installK8sTools, K8S_TOOL_VERSIONS, type K8sTools } from './k8s-tools';
+export { chartFileCopies } from './chart-files';
