@@ -43,7 +43,7 @@ describe('ingress limits, metrics and the outbox relay', () => {
     ).toBe(202);
     await api.call('GET', '/v1/jobs/01KA0000000000000000000000', { key: tenants.acme.key });
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    expect(metrics).toMatch(/longhaul_jobs_accepted_total\{type="cpu\.hash",service="ingress"\} 1/);
+    expect(metrics).toMatch(/longhaul_jobs_accepted_total\{type="cpu\.hash",tenant="other",service="ingress"\} 1/);
     expect(metrics).toMatch(
       /longhaul_http_requests_total\{method="POST",route="\/v1\/jobs",status="202",service="ingress"\} 1/,
     );
