@@ -174,7 +174,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         timeoutMs: 30_000,
       },
     ).catch((err: unknown) => o.log(String(err)));
-    const dead = await deliveries.find({ state: 'dead' }, { projection: { jobId: 1, url: 1, eventType: 1 } }).toArray();
+    const records = await deliveries
+      .find({}, { projection: { jobId: 1, url: 1, eventType: 1, state: 1, attempts: 1, log: 1 } })
+      .toArray();
 
     const { violations, tally } = checkInvariants({
       jobs: accepted,
@@ -185,7 +187,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         [flaky.url, flaky.received],
       ]),
       subscriptionReceiver: good.url,
-      deadDeliveries: dead,
+      deliveries: records,
     });
     violations.push(...poller.problems, ...fleet.unexpectedExits);
     violations.push(...(await notReady(fleet, api)));

@@ -14,8 +14,8 @@ export interface Evidence {
   readonly received: ReadonlyMap<string, readonly ReceivedWebhook[]>;
   /** The URL of the tenant-wide subscription's receiver (every job's terminal event goes there too). */
   readonly subscriptionReceiver: string;
-  /** Delivery records of dead deliveries (failed every attempt: the dead-letter list). */
-  readonly deadDeliveries: readonly Pick<DeliveryDocument, 'jobId' | 'url' | 'eventType'>[];
+  /** Every delivery record (state `dead`: failed every attempt, the dead-letter list). */
+  readonly deliveries: readonly Pick<DeliveryDocument, 'jobId' | 'url' | 'eventType' | 'state' | 'attempts' | 'log'>[];
 }
 
 export interface Tally {
@@ -45,10 +45,10 @@ export function checkInvariants(e: Evidence): { violations: string[]; tally: Tal
     takeovers: 0,
     failedAttempts: 0,
     webhookDuplicatesSuppressed: 0,
-    deadLetteredWebhooks: e.deadDeliveries.length,
+    deadLetteredWebhooks: e.deliveries.filter((d) => d.state === 'dead').length,
   };
   const delivered = deliveredBy(e.received, tally);
-  const dead = new Set(e.deadDeliveries.map((d) => `${d.url}|${d.jobId}|${d.eventType}`));
+  const records = new Map(e.deliveries.map((d) => [`${d.url}|${d.jobId}|${d.eventType}`, d]));
 
   for (const job of e.jobs) {
     const events = e.eventsOf(job.id);
@@ -77,8 +77,12 @@ export function checkInvariants(e: Evidence): { violations: string[]; tally: Tal
     const webhookType = `job.${status}`;
     for (const url of [job.receiver, e.subscriptionReceiver]) {
       const key = `${url}|${job.id}|${webhookType}`;
-      if (!delivered.has(key) && !dead.has(key)) {
-        violations.push(`job ${job.id}: ${url} never got ${webhookType}, and the delivery is not dead-lettered`);
+      const record = records.get(key);
+      if (!delivered.has(key) && record?.state !== 'dead') {
+        const seen = record
+          ? `its delivery is ${record.state} after ${record.attempts} attempt(s): ${JSON.stringify(record.log.slice(-3))}`
+          : 'no delivery was recorded';
+        violations.push(`job ${job.id}: ${url} never got ${webhookType}, and it is not dead-lettered; ${seen}`);
       }
     }
   }
