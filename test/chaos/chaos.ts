@@ -39,8 +39,8 @@ export interface ChaosReport {
   readonly eventCopiesSuppressed: number;
   readonly processorReplicas: number[];
   readonly crashes: string[];
-  /** Processes that exited non-zero on SIGTERM while Kafka or the database was restarting. */
-  readonly uncleanStopsDuringOutage: string[];
+  /** Processes that exited non-zero on SIGTERM (scale-in), with the end of their output. */
+  readonly uncleanStops: string[];
   readonly violations: string[];
 }
 
@@ -189,7 +189,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       subscriptionReceiver: good.url,
       deliveries: records,
     });
-    violations.push(...poller.problems, ...fleet.unexpectedExits);
+    violations.push(...poller.problems);
     violations.push(...(await notReady(fleet, api)));
 
     return {
@@ -208,7 +208,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       eventCopiesSuppressed: accepted.reduce((n, j) => n + events.copies(j.id) - events.of(j.id).length, 0),
       processorReplicas: replicas,
       crashes: fleet.crashes,
-      uncleanStopsDuringOutage: fleet.uncleanDuringOutage,
+      uncleanStops: fleet.uncleanStops,
       violations,
     };
   } finally {

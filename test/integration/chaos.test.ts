@@ -19,7 +19,10 @@ describe(`chaos (${full ? 'full' : 'short'} run)`, () => {
     'every invariant holds while processes are killed and scaled, the broker and the database restart, and a receiver fails',
     { timeout: full ? 1_800_000 : 480_000 },
     async () => {
-      const report = await runChaos({ ...options, log: (line) => process.stdout.write(`chaos | ${line}\n`) });
+      const report = await runChaos({
+        ...options,
+        log: (line) => process.stdout.write(`chaos | ${new Date().toISOString().slice(11, 23)} ${line}\n`),
+      });
       const file = full
         ? join(repoRoot, 'bench', 'results', `chaos-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
         : join(testStack().dataDir, 'chaos-report.json');
@@ -30,7 +33,7 @@ describe(`chaos (${full ? 'full' : 'short'} run)`, () => {
           {
             ...report,
             crashes: report.crashes.length,
-            uncleanStopsDuringOutage: report.uncleanStopsDuringOutage.length,
+            uncleanStops: report.uncleanStops.length,
           },
           null,
           2,

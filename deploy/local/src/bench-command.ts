@@ -67,6 +67,8 @@ export async function runBench(names: readonly string[]): Promise<number> {
             LONGHAUL_BENCH_MONGO_URL: stack!.endpoints.mongoUrl,
             LONGHAUL_BENCH_RESULTS_DIR: join(layout.root, 'bench', 'results'),
             LONGHAUL_BENCH_LOG_DIR: layout.logDir,
+            LONGHAUL_BENCH_DATA_DIR: layout.dataDir,
+            LONGHAUL_BENCH_CACHE_DIR: layout.cacheDir,
             // For benchmarks that run their own processors: how many the stack runs, and the
             // first ops port after theirs.
             LONGHAUL_BENCH_STACK_PROCESSORS: String(processors),
