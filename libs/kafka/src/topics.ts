@@ -23,6 +23,9 @@ export function topicNames(prefix: string) {
   } as const;
 }
 
+/** The processors' consumer group on the requests and retry topics (KEDA scales on its lag). */
+export const processorGroupId = (prefix: string): string => `${prefix}processor`;
+
 export interface TopicSettings {
   readonly topicPrefix: string;
   readonly requestedPartitions: number;

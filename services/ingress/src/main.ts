@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
-import { createPublisher, topicSpecs } from '@longhaul/kafka';
+import { createPublisher, processorGroupId, topicSpecs } from '@longhaul/kafka';
 import { collections, ensureIndexes, followReadModelPointer } from '@longhaul/mongo';
 import { closeServer, connectInfrastructure, createOpsHandler, listen, runService } from '@longhaul/runtime';
 import { createAcceptanceStore } from './acceptance-store';
@@ -24,6 +24,7 @@ import { jobRoutes } from './routes/jobs';
 import { jobEventRoutes } from './routes/job-events';
 import { startStateFollower } from './state-follower';
 import { adminRoutes } from './routes/admin';
+import { lagRoutes } from './routes/lag';
 import { metaRoutes } from './routes/meta';
 import { createDeadLetterReads, createRedriveLog } from './redrive';
 import { createSubmissionValidator } from './submission';
@@ -181,6 +182,7 @@ void runService({
           log: redrives,
           maxBodyBytes: config.maxBodyBytes,
         }),
+        lagRoutes({ admin: infra.admin, topic: topics.requested.topic, groupId: processorGroupId(config.topicPrefix) }),
       ],
     });
     const handle = app.callback();

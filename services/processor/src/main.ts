@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createEventCodec, jobEventTypes } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
-import { createPublisher, topicSpecs } from '@longhaul/kafka';
+import { createPublisher, processorGroupId, topicSpecs } from '@longhaul/kafka';
 import {
   closeServer,
   connectInfrastructure,
@@ -171,7 +171,7 @@ void runService({
       {
         name: 'requests',
         kafka: infra.kafka,
-        groupId: `${config.topicPrefix}processor`,
+        groupId: processorGroupId(config.topicPrefix),
         topics: [topics.requested.topic, topics.retry.topic],
         autoCommit: false,
         config: {
