@@ -95,11 +95,3 @@ export function listOption(name: string, allowed: readonly string[]) {
     return items;
   };
 }
-
-export function oneOf<T extends string>(name: string, allowed: readonly T[]) {
-  return (raw: string): T => {
-    if (!(allowed as readonly string[]).includes(raw))
-      throw new UsageError(`${name} must be one of ${allowed.join(', ')}, not "${raw}"`);
-    return raw as T;
-  };
-}

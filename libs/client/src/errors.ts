@@ -41,10 +41,6 @@ export class LonghaulError extends Error {
     this.method = request.method;
     this.path = request.path;
   }
-
-  get isNotFound(): boolean {
-    return this.status === 404;
-  }
 }
 
 /** The API could not be reached, or did not answer in time: nothing is known about the request's effect. */
