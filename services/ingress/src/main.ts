@@ -32,6 +32,7 @@ import { jobRoutes } from './routes/jobs';
 import { jobEventRoutes } from './routes/job-events';
 import { startStateFollower } from './state-follower';
 import { adminRoutes } from './routes/admin';
+import { lagRoutes } from './routes/lag';
 import { metaRoutes } from './routes/meta';
 import { createDeadLetterReads, createRedriveLog } from './redrive';
 import { createSubmissionValidator } from './submission';
@@ -190,6 +191,11 @@ void runService({
           letters,
           log: redrives,
           maxBodyBytes: config.maxBodyBytes,
+        }),
+        lagRoutes({
+          admin: infra.admin,
+          topic: topics.requested.topic,
+          groupId: consumerGroups(config.topicPrefix).processor.groupId,
         }),
       ],
     });
