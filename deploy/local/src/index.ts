@@ -9,3 +9,4 @@ export {
   type Component,
 } from './components';
 export type { ScrapeTarget } from './prometheus';
+export { VERSIONS } from './versions';
