@@ -1,5 +1,6 @@
 import { EVENT_TYPE_HEADER, PoisonMessageError, type EventCodec, type JobRequested } from '@longhaul/contracts';
 import type { JobTypeCatalog } from '@longhaul/job-types';
+import { traceIdOf } from '@longhaul/telemetry';
 import type { AcceptanceReader } from '../acceptances';
 import type { PausedTypes } from '../control/paused-types';
 import type { HandlerRegistry } from '../handlers';
@@ -106,7 +107,7 @@ async function processDelivery(
     if (!(await sleepUntil(dueAt, delivery))) return;
   }
   const job = { request, traceHeaders: traceHeadersOf(delivery.message.headers) };
-  const logger = deps.logger.child({ jobId: request.jobId });
+  const logger = deps.logger.child({ jobId: request.jobId, ...traceIdOf(job.traceHeaders) });
   const giveUp = () => deps.isStopping() || !delivery.isCurrent();
   const onError = (err: unknown) => logger.warn({ err }, 'job store unavailable; retrying');
 
