@@ -75,7 +75,12 @@ export function createRequestProcessor(deps: ProcessDeps): (delivery: Delivery) 
       }
     };
     processDelivery(deps, delivery, release, ensureSlot)
-      .catch((err: unknown) => deps.logger.error({ err, offset: delivery.offset }, 'handling a request failed'))
+      .catch((err: unknown) =>
+        deps.logger.error(
+          { err, jobId: delivery.message.key?.toString(), offset: delivery.offset },
+          'handling a request failed',
+        ),
+      )
       .finally(release);
   };
 }

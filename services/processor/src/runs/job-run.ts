@@ -154,17 +154,19 @@ export function startRun(
     return (await events.send(end.owed, true)) ? 'finished' : 'handed-back';
   };
   // Inside the span: the store's and the handler's calls and every log line belong to this run.
-  const ended = (span ? span.run(execute) : execute()).then(
-    (end) => {
-      span?.set({ 'longhaul.run.end': end });
-      span?.end();
-      return end;
-    },
-    (err: unknown) => {
-      span?.end(err);
-      throw err;
-    },
-  );
+  const ended = span
+    ? span.run(execute).then(
+        (end) => {
+          span.set({ 'longhaul.run.end': end });
+          span.end();
+          return end;
+        },
+        (err: unknown) => {
+          span.end(err);
+          throw err;
+        },
+      )
+    : execute();
 
   return { jobId: request.jobId, abort, ended };
 }
