@@ -78,8 +78,8 @@ function ensurePackages(env) {
   writeFileSync(stampFile, stamp);
 }
 
-if (!['start', 'test', 'bench', 'rebuild'].includes(command))
-  fail('usage: bootstrap.mjs start|test|bench <name>|rebuild');
+if (!['start', 'test', 'bench', 'rebuild', 'chaos'].includes(command))
+  fail('usage: bootstrap.mjs start|test|bench <name>|rebuild|chaos');
 
 const nodeBin = ensureNode();
 const env = { ...process.env, PATH: `${nodeBin}:${process.env.PATH ?? ''}`, LONGHAUL_CACHE_DIR: cacheDir };

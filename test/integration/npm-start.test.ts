@@ -55,6 +55,7 @@ async function portsEnv(): Promise<NodeJS.ProcessEnv> {
     LONGHAUL_REGISTRY_MANAGEMENT_PORT: String(base + 4),
     LONGHAUL_MONGO_PORT: String(base + 5),
     LONGHAUL_POSTGRES_PORT: String(base + 6),
+    LONGHAUL_PROMETHEUS_PORT: String(base + 7),
     LONGHAUL_OPS_BASE_PORT: String(base + 10),
   };
 }
@@ -123,10 +124,23 @@ describe('npm start', () => {
       expect(run.output()).toMatch(/processor-2 .*joined consumer group/);
 
       const pids = JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as number[];
-      expect(pids.length).toBe(9); // kafka, postgres, ferretdb, registry, ingress, projector, notifier, 2 processors
+      // kafka, postgres, ferretdb, registry, ingress, projector, notifier, 2 processors, prometheus
+      expect(pids.length).toBe(10);
+      // Prometheus scrapes every service.
+      const prometheus = `http://127.0.0.1:${env['LONGHAUL_PROMETHEUS_PORT']}`;
+      expect(run.output()).toContain(`Prometheus     ${prometheus}`);
+      await waitFor(
+        'Prometheus to scrape the five services',
+        async () => {
+          const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent('sum(up)')}`);
+          const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+          return body.data.result[0]?.value[1] === '5';
+        },
+        { timeoutMs: 30_000, intervalMs: 1_000 },
+      );
       // A service that dies is restarted with backoff, and the log says so.
       const processorPort = Number(env['LONGHAUL_OPS_BASE_PORT']) + 11;
-      const victim = pids.at(-2)!;
+      const victim = pids.at(-3)!; // processor-1
       process.kill(victim, 'SIGKILL');
       await waitFor(
         'the restart notice',

@@ -14,10 +14,12 @@ const commands: Record<string, () => Promise<number>> = {
   test: () => runTest(args),
   bench: () => runBench(args),
   rebuild: () => runRebuild(args),
+  // The long chaos run (1,000+ jobs, several faults of each kind): the chaos test file, in full.
+  chaos: () => runTest(['test/integration/chaos.test.ts'], { LONGHAUL_CHAOS: 'full' }),
 };
 const run = command === undefined ? undefined : commands[command];
 if (!run) {
-  process.stderr.write('usage: cli.js start|test|bench <name>|rebuild\n');
+  process.stderr.write('usage: cli.js start|test|bench <name>|rebuild|chaos\n');
   process.exit(2);
 }
 run().then(

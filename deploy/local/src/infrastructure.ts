@@ -73,7 +73,7 @@ function kafkaProperties(ports: StackPorts, logDir: string): string {
 }
 
 export function kafkaSpec(opts: {
-  installed: Installed;
+  installed: Pick<Installed, 'kafkaLibs'>;
   java: string;
   javaMajor: number;
   dataDir: string;
@@ -119,7 +119,7 @@ export function kafkaSpec(opts: {
 }
 
 export function registrySpec(opts: {
-  installed: Installed;
+  installed: Pick<Installed, 'registryJar'>;
   java: string;
   javaMajor: number;
   dataDir: string;

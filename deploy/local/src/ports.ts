@@ -13,6 +13,8 @@ export interface StackPorts {
   readonly postgres: number;
   /** Ops (health and metrics) ports: projector base+2, notifier base+3, processor i base+11+i. */
   readonly opsBase: number;
+  /** Prometheus (started by `npm start`; tests start their own on a free port). */
+  readonly prometheus: number;
 }
 
 export type Profile = 'dev' | 'test' | 'bench';
@@ -27,6 +29,7 @@ const DEFAULTS: Record<Profile, StackPorts> = {
     mongo: 27017,
     postgres: 27432,
     opsBase: 9100,
+    prometheus: 9090,
   },
   test: {
     http: 18080,
@@ -37,6 +40,7 @@ const DEFAULTS: Record<Profile, StackPorts> = {
     mongo: 37017,
     postgres: 37432,
     opsBase: 19100,
+    prometheus: 19090,
   },
   bench: {
     http: 28080,
@@ -47,6 +51,7 @@ const DEFAULTS: Record<Profile, StackPorts> = {
     mongo: 47017,
     postgres: 47432,
     opsBase: 29100,
+    prometheus: 29090,
   },
 };
 
@@ -59,6 +64,7 @@ const VARIABLES: Record<keyof StackPorts, string> = {
   mongo: 'LONGHAUL_MONGO_PORT',
   postgres: 'LONGHAUL_POSTGRES_PORT',
   opsBase: 'LONGHAUL_OPS_BASE_PORT',
+  prometheus: 'LONGHAUL_PROMETHEUS_PORT',
 };
 
 export function portsFor(profile: Profile, env: NodeJS.ProcessEnv): StackPorts {

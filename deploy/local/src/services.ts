@@ -81,3 +81,21 @@ export function serviceSpecs(s: ServiceSettings): ProcessSpec[] {
   }
   return specs;
 }
+
+/** Where Prometheus scrapes each service of the stack (`job` = the service). */
+export function serviceTargets(
+  ports: StackPorts,
+  processors: number,
+): { job: string; address: string; name: string }[] {
+  const at = (port: number) => `127.0.0.1:${port}`;
+  return [
+    { job: 'ingress', name: 'ingress', address: at(ports.http) },
+    { job: 'projector', name: 'projector', address: at(projectorOpsPort(ports)) },
+    { job: 'notifier', name: 'notifier', address: at(notifierOpsPort(ports)) },
+    ...Array.from({ length: processors }, (_, i) => ({
+      job: 'processor',
+      name: `processor-${i + 1}`,
+      address: at(processorOpsPort(ports, i)),
+    })),
+  ];
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpointsFor, kafkaSpec, mongoSpec, registrySpec, type Endpoints } from './infrastructure';
 import { postgresRuntime, postgresSpec } from './postgres';
-import { installAll } from './install';
+import { installAll, type Installed } from './install';
 import { findJava } from './java';
 import type { Layout } from './layout';
 import { killLeftovers, writePids } from './leftovers';
@@ -15,6 +15,7 @@ import { VERSIONS } from './versions';
 export interface Stack {
   readonly supervisor: Supervisor;
   readonly endpoints: Endpoints;
+  readonly installed: Installed;
 }
 
 /** Fails with one line per taken port, naming the variable that moves it. */
@@ -52,7 +53,7 @@ export async function startInfrastructure(layout: Layout, ports: StackPorts, out
     await supervisor.stop();
     throw err;
   }
-  return { supervisor, endpoints: endpointsFor(ports) };
+  return { supervisor, endpoints: endpointsFor(ports), installed };
 }
 
 export async function startServices(stack: Stack, settings: Omit<ServiceSettings, 'endpoints'>): Promise<void> {

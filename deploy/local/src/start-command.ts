@@ -1,6 +1,9 @@
 import { devCredentials } from './dev-credentials';
 import { layoutFor } from './layout';
-import { notifierOpsPort, portsFor, processorOpsPort, projectorOpsPort } from './ports';
+import { join } from 'node:path';
+import { portsFor } from './ports';
+import { prometheusConfig, prometheusSpec } from './prometheus';
+import { serviceTargets } from './services';
 import { onceStopSignal } from './signals';
 import { checkPorts, startInfrastructure, startServices, type Stack } from './stack';
 import { createOutput } from './supervisor';
@@ -25,7 +28,16 @@ export async function runStart(): Promise<number> {
   const out = createOutput({ console: true, width: 11, color: Boolean(process.stdout.isTTY) });
   const stop = onceStopSignal((m) => out.say(m));
 
-  await checkPorts(ports, ['http', 'kafka', 'kafkaController', 'registry', 'registryManagement', 'mongo']);
+  await checkPorts(ports, [
+    'http',
+    'kafka',
+    'kafkaController',
+    'registry',
+    'registryManagement',
+    'mongo',
+    'prometheus',
+  ]);
+  const targets = serviceTargets(ports, processors);
   const started = Date.now();
   let stack: Stack | undefined;
   try {
@@ -39,6 +51,19 @@ export async function runStart(): Promise<number> {
         processors,
         env: credentials.env,
       });
+      if (stop.received()) return;
+      await stack.supervisor.start(
+        prometheusSpec({
+          binaries: stack.installed.prometheus,
+          dataDir: layout.dataDir,
+          port: ports.prometheus,
+          config: prometheusConfig({
+            targets,
+            ruleFiles: [join(layout.root, 'deploy', 'prometheus', 'longhaul-rules.yml')],
+            intervalSeconds: 5,
+          }),
+        }),
+      );
     })();
     const first = await Promise.race([starting.then(() => 'started' as const), stop.signalled]);
     if (first !== 'started') {
@@ -52,15 +77,7 @@ export async function runStart(): Promise<number> {
   }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const metrics = [
-    `ingress      http://127.0.0.1:${ports.http}/metrics`,
-    `projector    http://127.0.0.1:${projectorOpsPort(ports)}/metrics`,
-    `notifier     http://127.0.0.1:${notifierOpsPort(ports)}/metrics`,
-    ...Array.from(
-      { length: processors },
-      (_, i) => `processor-${i + 1}  http://127.0.0.1:${processorOpsPort(ports, i)}/metrics`,
-    ),
-  ];
+  const metrics = targets.map((t) => `${t.name.padEnd(12)} http://${t.address}/metrics`);
   for (const line of [
     `ready in ${seconds} s`,
     `API            http://127.0.0.1:${ports.http}`,
@@ -72,6 +89,7 @@ export async function runStart(): Promise<number> {
     `Kafka          127.0.0.1:${ports.kafka}`,
     `Schema Registry http://127.0.0.1:${ports.registry}/apis/ccompat/v7`,
     `MongoDB (FerretDB) mongodb://127.0.0.1:${ports.mongo}`,
+    `Prometheus     http://127.0.0.1:${ports.prometheus} (scrapes every service, evaluates the alert rules)`,
     'metrics:',
     ...metrics.map((m) => `  ${m}`),
     `data folder    ${layout.dataDir} (logs in ${layout.logDir})`,

@@ -18,8 +18,8 @@ interface Step {
  * ports with a wiped data folder, the integration suites against it, and a clean stop even
  * when something failed. (Type-checking ran in the bootstrap's `tsc -b`.)
  */
-export async function runTest(filters: readonly string[] = []): Promise<number> {
-  const env = process.env;
+export async function runTest(filters: readonly string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<number> {
+  const env = { ...process.env, ...extraEnv };
   // `npm test -- <file filters>`: a developer's quick loop runs only the matching integration
   // files (no lint, no unit tests). CI always runs plain `npm test`.
   const focused = filters.length > 0;

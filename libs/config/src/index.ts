@@ -4,6 +4,7 @@ export {
   enumSetting,
   hostPortListSetting,
   intSetting,
+  nameListSetting,
   portSetting,
   redactUrl,
   stringSetting,

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './load';
 import { commonSettings } from './common';
-import { booleanSetting, hostPortListSetting, intSetting, portSetting, redactUrl, urlSetting } from './settings';
+import {
+  booleanSetting,
+  hostPortListSetting,
+  intSetting,
+  nameListSetting,
+  portSetting,
+  redactUrl,
+  urlSetting,
+} from './settings';
 
 const env = {
   LONGHAUL_KAFKA_BROKERS: 'a:9092, b:9093',
@@ -84,5 +92,23 @@ describe('settings', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('secret');
     }
+  });
+});
+
+describe('nameListSetting', () => {
+  const tenants = nameListSetting('LONGHAUL_METRICS_TENANTS', {
+    pattern: /^[a-z]{1,8}$/,
+    patternHint: 'short names',
+    max: 3,
+  });
+
+  it('reads a comma-separated list, trimmed and without repeats; unset is empty', () => {
+    expect(tenants.parse(' acme, globex ,acme,')).toEqual(['acme', 'globex']);
+    expect(tenants.parse(undefined)).toEqual([]);
+  });
+
+  it('refuses entries that do not match, and too many entries', () => {
+    expect(() => tenants.parse('acme,Robert"); DROP')).toThrow(/short names; bad: Robert/);
+    expect(() => tenants.parse('a,b,c,d')).toThrow(/at most 3 entries, got 4/);
   });
 });

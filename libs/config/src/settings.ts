@@ -117,6 +117,24 @@ export function hostPortListSetting(variable: string, fallback?: string): Settin
   });
 }
 
+/** Comma-separated names, each matching `pattern`, at most `max` of them; unset means none. */
+export function nameListSetting(
+  variable: string,
+  opts: { pattern: RegExp; patternHint: string; max: number },
+): Setting<readonly string[]> {
+  return make(variable, 'comma-separated list', (raw) => {
+    const items = (raw ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (items.length > opts.max) throw new SettingError(`must name at most ${opts.max} entries, got ${items.length}`);
+    const bad = items.filter((item) => !opts.pattern.test(item));
+    if (bad.length > 0)
+      throw new SettingError(`entries must be ${opts.patternHint}; bad: ${bad.slice(0, 3).join(', ')}`);
+    return [...new Set(items)];
+  });
+}
+
 /** Hide credentials in URLs before they reach an error message or a log. */
 export function redactUrl(value: string): string {
   return value.replace(/\/\/([^/@]*)@/, '//***@');

@@ -5,3 +5,4 @@ export type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer }
 export { PublishTimeout, createPublisher, type OutgoingMessage, type Publish } from './publisher';
 export { coPartitionedAssigner, planCoPartitioned } from './co-partitioned-assigner';
 export { commitLedgers, PartitionLedger } from './ledger';
+export { consumerGroups, readGroupLag, type ConsumerGroup, type GroupLag, type PartitionLag } from './groups';

@@ -5,6 +5,7 @@ import {
   type EachBatchPayload,
   type Kafka,
 } from '@longhaul/kafka';
+import { instrumentConsumer } from './kafka-metrics';
 import type { ServiceContext } from './run-service';
 
 /**
@@ -49,7 +50,7 @@ export function createServiceConsumer(
   ctx: ServiceContext,
   name = 'consumer',
 ): ConsumerRunner {
-  return createConsumerRunner({
+  const runner = createConsumerRunner({
     ...opts,
     logger: ctx.logger.child({ component: name }),
     onFatal: (err) => {
@@ -57,4 +58,6 @@ export function createServiceConsumer(
       void ctx.lifecycle.shutdown('consumer crashed', 1);
     },
   });
+  instrumentConsumer(ctx.metrics.registry, runner.consumer, opts.groupId);
+  return runner;
 }

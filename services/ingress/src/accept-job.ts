@@ -167,7 +167,7 @@ async function publishAcceptance(deps: AcceptDeps, record: AcceptanceRecord): Pr
   void deps.acceptances.markPublished(record._id).catch((err: unknown) => {
     deps.logger.warn({ err, jobId: record._id }, 'could not drop the outbox entry; the relay will republish');
   });
-  deps.metrics.jobsAccepted.inc({ type: record.type });
+  deps.metrics.jobsAccepted.inc({ type: record.type, tenant: deps.metrics.tenantLabel(record.tenant) });
 }
 
 function accepted(deps: AcceptDeps, record: AcceptanceRecord): StoredResponse {

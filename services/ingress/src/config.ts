@@ -1,4 +1,4 @@
-import { commonSettings, intSetting, loadConfig, portSetting, type ConfigOf } from '@longhaul/config';
+import { commonSettings, intSetting, loadConfig, nameListSetting, portSetting, type ConfigOf } from '@longhaul/config';
 import { webhookSettings } from '@longhaul/webhooks';
 import { adminKeysSetting, apiKeysSetting } from './auth';
 
@@ -31,6 +31,15 @@ export const settings = {
     default: 24 * 3600,
     min: 0,
     max: 30 * 24 * 3600,
+  }),
+  /**
+   * Tenants whose name may appear as a metric label value (`tenant`); every other tenant is
+   * counted as `other`, so tenant-chosen strings never multiply the series.
+   */
+  metricsTenants: nameListSetting('LONGHAUL_METRICS_TENANTS', {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    patternHint: 'tenant names (letters, digits, ".", "_", "-"; at most 64)',
+    max: 50,
   }),
   ...webhookSettings,
 } as const;

@@ -8,9 +8,17 @@ import { tracing } from './tracing';
 import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
-import { createPublisher, topicSpecs } from '@longhaul/kafka';
+import { consumerGroups, topicSpecs } from '@longhaul/kafka';
 import { collections, ensureIndexes, followReadModelPointer } from '@longhaul/mongo';
-import { closeServer, connectInfrastructure, createOpsHandler, listen, runService } from '@longhaul/runtime';
+import {
+  closeServer,
+  connectInfrastructure,
+  createOpsHandler,
+  listen,
+  registerGroupLag,
+  runService,
+  startPublisher,
+} from '@longhaul/runtime';
 import { createAcceptanceStore } from './acceptance-store';
 import { createApp } from './app';
 import { createAuthenticator } from './auth';
@@ -26,6 +34,7 @@ import { jobRoutes } from './routes/jobs';
 import { jobEventRoutes } from './routes/job-events';
 import { startStateFollower } from './state-follower';
 import { adminRoutes } from './routes/admin';
+import { lagRoutes } from './routes/lag';
 import { metaRoutes } from './routes/meta';
 import { createDeadLetterReads, createRedriveLog } from './redrive';
 import { createSubmissionValidator } from './submission';
@@ -57,14 +66,16 @@ void runService({
         liveReadiness: false,
       },
     );
-    const metrics = createIngressMetrics(ctx.metrics);
+    const metrics = createIngressMetrics(ctx.metrics, { tenants: config.metricsTenants });
+    // Every service group's lag, read here so it stays visible when a group has no member left.
+    const groups = consumerGroups(config.topicPrefix);
+    registerGroupLag(ctx.metrics.registry, infra.admin, [groups.processor, groups.projector, groups.notifier], {
+      onError: (err) => logger.warn({ err }, 'could not read consumer lag'),
+    });
     const codec = createEventCodec(infra.registry, config.topicPrefix);
     await codec.register(['JobRequested', 'JobCancelRequested']);
 
-    const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
-    const publish = createPublisher(producer, {
+    const publish = await startPublisher(infra.kafka, ctx, {
       timeoutMs: config.produceTimeoutMs,
       onLateFailure: (err) => logger.debug({ err }, 'a publish that had timed out failed later'),
     });
@@ -183,6 +194,11 @@ void runService({
           letters,
           log: redrives,
           maxBodyBytes: config.maxBodyBytes,
+        }),
+        lagRoutes({
+          admin: infra.admin,
+          topic: topics.requested.topic,
+          groupId: consumerGroups(config.topicPrefix).processor.groupId,
         }),
       ],
     });

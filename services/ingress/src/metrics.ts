@@ -1,9 +1,12 @@
 import { Counter, Histogram, type Metrics } from '@longhaul/telemetry';
 
 /** Every metric this service exports, declared in one place (dashboards and alerts use these names). */
-export function createIngressMetrics(metrics: Metrics) {
+export function createIngressMetrics(metrics: Metrics, opts: { tenants: readonly string[] }) {
   const registers = [metrics.registry];
+  const allowed = new Set(opts.tenants);
   return {
+    /** The `tenant` label value: the tenant's name if it is on the allow-list, else `other`. */
+    tenantLabel: (tenant: string): string => (allowed.has(tenant) ? tenant : 'other'),
     httpRequests: new Counter({
       name: 'longhaul_http_requests_total',
       help: 'HTTP requests answered, by method, route template and status code.',
@@ -19,8 +22,8 @@ export function createIngressMetrics(metrics: Metrics) {
     }),
     jobsAccepted: new Counter({
       name: 'longhaul_jobs_accepted_total',
-      help: 'Jobs accepted (answered 202 for the first time), by job type.',
-      labelNames: ['type'] as const,
+      help: 'Jobs accepted (answered 202 for the first time), by job type and tenant (allow-listed, else "other").',
+      labelNames: ['type', 'tenant'] as const,
       registers,
     }),
     publishDuration: new Histogram({

@@ -7,7 +7,7 @@
 // First: tracing must start before the modules it instruments load (see tracing.ts).
 import { tracing } from './tracing';
 import { createEventCodec } from '@longhaul/contracts';
-import { createPublisher, topicSpecs } from '@longhaul/kafka';
+import { consumerGroups, topicSpecs } from '@longhaul/kafka';
 import { createAgents, sendWebhook } from '@longhaul/outbound';
 import {
   closeServer,
@@ -16,6 +16,7 @@ import {
   runService,
   startConsumerMember,
   startOpsServer,
+  startPublisher,
 } from '@longhaul/runtime';
 import { createSecretBox } from '@longhaul/webhooks';
 import { loadNotifierConfig } from './config';
@@ -44,10 +45,7 @@ void runService({
     const metrics = createNotifierMetrics(ctx.metrics);
     const codec = createEventCodec(infra.registry, config.topicPrefix);
     await codec.register(['WebhookDeadLettered']);
-    const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
-    const publish = createPublisher(producer, { timeoutMs: 10_000 });
+    const publish = await startPublisher(infra.kafka, ctx, { timeoutMs: 10_000 });
 
     const db = infra.mongo.db;
     const box = createSecretBox(config.secretsKey);
@@ -108,7 +106,7 @@ void runService({
     await startConsumerMember(
       {
         kafka: infra.kafka,
-        groupId: `${config.topicPrefix}notifier`,
+        groupId: consumerGroups(config.topicPrefix).notifier.groupId,
         topics: [topics.state.topic],
         eachBatch: (payload) => fanOut.eachBatch(payload),
         // Offsets are committed by the fan-out, once each message's deliveries are stored.

@@ -10,7 +10,7 @@ import { tracing } from './tracing';
 import { randomBytes } from 'node:crypto';
 import { createEventCodec, jobEventTypes } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
-import { createPublisher, topicSpecs } from '@longhaul/kafka';
+import { consumerGroups, topicSpecs } from '@longhaul/kafka';
 import {
   closeServer,
   connectInfrastructure,
@@ -18,6 +18,7 @@ import {
   runService,
   startConsumerMember,
   startOpsServer,
+  startPublisher,
 } from '@longhaul/runtime';
 import { createAcceptanceReader } from './acceptances';
 import { loadProcessorConfig } from './config';
@@ -54,10 +55,7 @@ void runService({
     const codec = createEventCodec(infra.registry, config.topicPrefix);
     // The types it produces: a job's lifecycle (and requests for retries), and dead letters.
     await codec.register([...jobEventTypes, 'DeadLetter']);
-    const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
-    const publish = createPublisher(producer, { timeoutMs: 10_000 });
+    const publish = await startPublisher(infra.kafka, ctx, { timeoutMs: 10_000 });
 
     // Unique per process start: a restarted container (same host name, same pid) is a new owner.
     const owner = `${config.instanceId}-${randomBytes(3).toString('hex')}`;
@@ -174,7 +172,7 @@ void runService({
       {
         name: 'requests',
         kafka: infra.kafka,
-        groupId: `${config.topicPrefix}processor`,
+        groupId: consumerGroups(config.topicPrefix).processor.groupId,
         topics: [topics.requested.topic, topics.retry.topic],
         autoCommit: false,
         config: {

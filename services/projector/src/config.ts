@@ -1,4 +1,5 @@
 import { ConfigError, commonSettings, intSetting, loadConfig, portSetting, type ConfigOf } from '@longhaul/config';
+import { consumerGroups } from '@longhaul/kafka';
 
 const HOUR = 3_600_000;
 
@@ -38,4 +39,4 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv): ProjectorConfig {
 }
 
 /** The live projector's consumer group (a rebuild reads its offsets and waits for it to be empty). */
-export const projectorGroupId = (topicPrefix: string) => `${topicPrefix}projector`;
+export const projectorGroupId = (topicPrefix: string) => consumerGroups(topicPrefix).projector.groupId;

@@ -8,8 +8,15 @@
 import { tracing } from './tracing';
 import { createEventCodec } from '@longhaul/contracts';
 import { followReadModelPointer } from '@longhaul/mongo';
-import { coPartitionedAssigner, createPublisher, topicSpecs } from '@longhaul/kafka';
-import { closeServer, connectInfrastructure, createOpsHandler, runService, startOpsServer } from '@longhaul/runtime';
+import { coPartitionedAssigner, topicSpecs } from '@longhaul/kafka';
+import {
+  closeServer,
+  connectInfrastructure,
+  createOpsHandler,
+  runService,
+  startOpsServer,
+  startPublisher,
+} from '@longhaul/runtime';
 import { loadProjectorConfig, projectorGroupId } from './config';
 import { createEventIntake } from './intake/event-intake';
 import { createLiveMember, type LiveMember } from './intake/live-member';
@@ -40,10 +47,7 @@ void runService({
     const metrics = createProjectorMetrics(ctx.metrics);
     const codec = createEventCodec(infra.registry, config.topicPrefix);
     await codec.register(['JobStateChanged']);
-    const producer = infra.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
-    const publish = createPublisher(producer, { timeoutMs: 10_000, maxBatch: 5_000 });
+    const publish = await startPublisher(infra.kafka, ctx, { timeoutMs: 10_000, maxBatch: 5_000 });
 
     // The read model's collection: `jobs` until a rebuild switches it (see rebuild/).
     const db = infra.mongo.db;
