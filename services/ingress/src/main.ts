@@ -3,6 +3,8 @@
  * stores → HTTP app; shutdown stops taking requests first, then the relay, then flushes the
  * producer, then closes.
  */
+// First: tracing must start before the modules it instruments load (see tracing.ts).
+import { tracing } from './tracing';
 import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
@@ -48,6 +50,7 @@ import { createTargetChecks } from './webhook-target';
 
 void runService({
   name: 'ingress',
+  tracing,
   loadConfig: () => loadIngressConfig(process.env),
   logLevel: (c) => c.logLevel,
   shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,

@@ -1,5 +1,6 @@
 import { EVENT_TYPE_HEADER, PoisonMessageError, type EventCodec, type JobRequested } from '@longhaul/contracts';
 import type { JobTypeCatalog } from '@longhaul/job-types';
+import { traceIdOf } from '@longhaul/telemetry';
 import type { AcceptanceReader } from '../acceptances';
 import type { PausedTypes } from '../control/paused-types';
 import type { HandlerRegistry } from '../handlers';
@@ -74,7 +75,12 @@ export function createRequestProcessor(deps: ProcessDeps): (delivery: Delivery) 
       }
     };
     processDelivery(deps, delivery, release, ensureSlot)
-      .catch((err: unknown) => deps.logger.error({ err, offset: delivery.offset }, 'handling a request failed'))
+      .catch((err: unknown) =>
+        deps.logger.error(
+          { err, jobId: delivery.message.key?.toString(), offset: delivery.offset },
+          'handling a request failed',
+        ),
+      )
       .finally(release);
   };
 }
@@ -106,7 +112,7 @@ async function processDelivery(
     if (!(await sleepUntil(dueAt, delivery))) return;
   }
   const job = { request, traceHeaders: traceHeadersOf(delivery.message.headers) };
-  const logger = deps.logger.child({ jobId: request.jobId });
+  const logger = deps.logger.child({ jobId: request.jobId, ...traceIdOf(job.traceHeaders) });
   const giveUp = () => deps.isStopping() || !delivery.isCurrent();
   const onError = (err: unknown) => logger.warn({ err }, 'job store unavailable; retrying');
 
