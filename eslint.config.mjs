@@ -16,6 +16,8 @@ export default tseslint.config(
       '**/*.mjs',
       '**/*.mts',
       'docs/examples/**',
+      // The CLI's bin: three lines of CommonJS that load the built entry (libs/cli/src/main.ts).
+      'libs/cli/bin/**',
     ],
   },
   js.configs.recommended,

@@ -78,8 +78,8 @@ function ensurePackages(env) {
   writeFileSync(stampFile, stamp);
 }
 
-if (!['start', 'test', 'bench', 'rebuild', 'sync-chart'].includes(command))
-  fail('usage: bootstrap.mjs start|test|bench <name>|rebuild|sync-chart');
+if (!['start', 'test', 'bench', 'rebuild', 'chaos', 'sync-chart'].includes(command))
+  fail('usage: bootstrap.mjs start|test|bench <name>|rebuild|chaos|sync-chart');
 
 const nodeBin = ensureNode();
 const env = { ...process.env, PATH: `${nodeBin}:${process.env.PATH ?? ''}`, LONGHAUL_CACHE_DIR: cacheDir };

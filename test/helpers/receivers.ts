@@ -7,6 +7,8 @@ export interface ReceivedWebhook {
   readonly at: number;
   /** How many requests with this webhook-id came before this one. */
   readonly previous: number;
+  /** Answered 2xx to a sender still waiting (false while hanging, or when it gave up first). */
+  accepted: boolean;
 }
 
 export interface Receiver {
@@ -38,17 +40,20 @@ export async function startReceiver(answer: Answer = () => ({ status: 204 }), ho
       const id = String(req.headers['webhook-id'] ?? '');
       const n = seen.get(id) ?? 0;
       seen.set(id, n + 1);
-      received.push({
+      const entry: ReceivedWebhook = {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         at: Date.now(),
         previous: n,
-      });
+        accepted: false,
+      };
+      received.push(entry);
       const { status, delayMs = 0, headers = {} } = current(n);
       responses.add(res);
       res.on('close', () => responses.delete(res));
       const reply = () => {
         if (res.destroyed) return;
+        entry.accepted = status >= 200 && status < 300;
         res.writeHead(status, headers);
         res.end(status === 204 ? undefined : `answer ${status}`);
       };

@@ -66,6 +66,14 @@ describe('deploy/Dockerfile', () => {
       const source = entry.replace(/\/dist\/(.+)\.js$/, '/src/$1.ts');
       expect(existsSync(join(repoRoot, source)), source).toBe(true);
     }
+    // The CLI's entry is its package's bin, and its runtime dependencies go into the image.
+    const cliBin = /libs\/cli\/bin\/[a-z.]+/.exec(dockerfile)?.[0];
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'libs', 'cli', 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(cliBin).toBe(`libs/cli/${pkg.bin['longhaul']}`);
+    expect(existsSync(join(repoRoot, cliBin!))).toBe(true);
+    expect(dockerfile).toMatch(/npm ci --omit=dev[\s\S]*--workspace=libs\/cli/);
   });
 
   it('copies only what exists and what .dockerignore lets through', () => {

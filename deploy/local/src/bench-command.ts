@@ -17,6 +17,7 @@ const RUN_OWN_PROCESSORS = new Set(['processor']);
  * write them as JSON under bench/results/.
  */
 export async function runBench(names: readonly string[]): Promise<number> {
+  if (names.length === 0) return runSuite();
   const env = process.env;
   const layout = layoutFor('bench', env);
   const ports = portsFor('bench', env);
@@ -67,6 +68,8 @@ export async function runBench(names: readonly string[]): Promise<number> {
             LONGHAUL_BENCH_MONGO_URL: stack!.endpoints.mongoUrl,
             LONGHAUL_BENCH_RESULTS_DIR: join(layout.root, 'bench', 'results'),
             LONGHAUL_BENCH_LOG_DIR: layout.logDir,
+            LONGHAUL_BENCH_DATA_DIR: layout.dataDir,
+            LONGHAUL_BENCH_CACHE_DIR: layout.cacheDir,
             // For benchmarks that run their own processors: how many the stack runs, and the
             // first ops port after theirs.
             LONGHAUL_BENCH_STACK_PROCESSORS: String(processors),
@@ -85,4 +88,30 @@ export async function runBench(names: readonly string[]): Promise<number> {
     if (stack) await stack.supervisor.stop();
   }
   return code;
+}
+
+/** `npm run bench`: every benchmark, each on a fresh stack, in this order; then the report. */
+export const SUITE = ['ceiling', 'ingress', 'processor', 'projector', 'notifier', 'e2e', 'bullmq'] as const;
+
+async function runSuite(): Promise<number> {
+  const since = new Date().toISOString();
+  const failed: string[] = [];
+  for (const name of SUITE) {
+    if ((await runBench([name])) !== 0) failed.push(name);
+  }
+  const layout = layoutFor('bench', process.env);
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [join(layout.root, 'bench', 'dist', 'report.js')], {
+      cwd: layout.root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        LONGHAUL_BENCH_SINCE: since,
+        LONGHAUL_BENCH_RESULTS_DIR: join(layout.root, 'bench', 'results'),
+      },
+    });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  if (failed.length > 0) process.stdout.write(`longhaul | benchmarks that failed: ${failed.join(', ')}\n`);
+  return failed.length > 0 ? 1 : code;
 }

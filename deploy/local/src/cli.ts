@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<number>> = {
   test: () => runTest(args),
   bench: () => runBench(args),
   rebuild: () => runRebuild(args),
+  // The long chaos run (1,000+ jobs, several faults of each kind): the chaos test file, in full.
+  chaos: () => runTest(['test/integration/chaos.test.ts'], { LONGHAUL_CHAOS: 'full' }),
   'sync-chart': () => {
     const n = syncChartFiles(layoutFor('dev', process.env).root);
     process.stderr.write(`longhaul | copied ${n} rule and dashboard files into helm/longhaul/files\n`);
@@ -24,7 +26,7 @@ const commands: Record<string, () => Promise<number>> = {
 };
 const run = command === undefined ? undefined : commands[command];
 if (!run) {
-  process.stderr.write('usage: cli.js start|test|bench <name>|rebuild|sync-chart\n');
+  process.stderr.write('usage: cli.js start|test|bench <name>|rebuild|chaos|sync-chart\n');
   process.exit(2);
 }
 run().then(

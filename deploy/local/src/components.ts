@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { kafkaSpec, mongoSpec } from './infrastructure';
-import { installFerretDb, installKafka } from './install';
+import { installFerretDb, installKafka, installKafkaTools } from './install';
 import { installPostgres, postgresRuntime, postgresSpec } from './postgres';
+import { installDebianPackages } from './debian';
 import { findJava } from './java';
 import { installPrometheus, prometheusConfig, prometheusSpec, type ScrapeTarget } from './prometheus';
 import type { StackPorts } from './ports';
@@ -105,4 +106,68 @@ export async function startPrometheusComponent(
 /** promtool from the installed Prometheus package (rule checks and rule unit tests). */
 export async function promtoolPath(cacheDir: string): Promise<string> {
   return (await installPrometheus(cacheDir, () => {})).promtool;
+}
+
+/**
+ * A Redis server of its own (Debian's redis-server, for the BullMQ peer benchmark), with the
+ * append-only file fsynced every second as BullMQ's documentation advises for durability.
+ */
+export async function startRedisComponent(dataDir: string, cacheDir: string): Promise<Component> {
+  mkdirSync(dataDir, { recursive: true });
+  const root = await installDebianPackages(cacheDir, () => {}, {
+    name: 'redis',
+    packages: ['redis-server', 'redis-tools', 'libjemalloc2', 'liblzf1'],
+  });
+  const port = await freePort();
+  const c = component(dataDir, `redis://127.0.0.1:${port}`, () => [
+    {
+      name: 'redis',
+      command: join(root, 'usr', 'bin', 'redis-server'),
+      args: [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--dir',
+        dataDir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+        // BullMQ requires it: keys must never be evicted.
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      env: { ...process.env, LD_LIBRARY_PATH: join(root, 'usr', 'lib', 'x86_64-linux-gnu') },
+      ready: tcpProbe(port),
+      readyTimeoutMs: 20_000,
+      restart: false,
+      stopTimeoutMs: 10_000,
+    },
+  ]);
+  await c.start();
+  return c;
+}
+
+function tcpProbe(port: number): () => Promise<boolean> {
+  return () =>
+    new Promise((resolve) => {
+      const socket = connect({ port, host: '127.0.0.1' }, () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+}
+
+/** How to run one of Kafka's own tools (a class of kafka-tools) with the stack's Java. */
+export async function kafkaToolCommand(
+  cacheDir: string,
+  toolClass: string,
+): Promise<{ command: string; args: string[] }> {
+  const java = findJava(VERSIONS.minJava, process.env);
+  const libs = await installKafkaTools(cacheDir, () => {});
+  return { command: java.bin, args: ['-Xmx512m', '-XX:+UseSerialGC', '-cp', `${libs}/*`, toolClass] };
 }

@@ -68,6 +68,26 @@ export async function installKafka(cacheDir: string, say: (m: string) => void): 
   return join(target, 'libs');
 }
 
+/**
+ * Kafka's own command-line tools (kafka-tools: ProducerPerformance, ConsumerPerformance), for
+ * the benchmarks' ceiling; same version as the broker, installed on first use.
+ */
+export async function installKafkaTools(cacheDir: string, say: (m: string) => void): Promise<string> {
+  const target = join(cacheDir, `kafka-tools-${VERSIONS.kafka}`);
+  await once(target, say, `Kafka tools ${VERSIONS.kafka} (Maven Central)`, async (tmp) => {
+    const pom = kafkaPom()
+      .replace('<artifactId>kafka_2.13</artifactId>', '<artifactId>kafka-tools</artifactId>')
+      .replace('<artifactId>kafka-runtime</artifactId>', '<artifactId>kafka-tools-runtime</artifactId>');
+    writeFileSync(join(tmp, 'pom.xml'), pom);
+    await runLogged(
+      'mvn',
+      ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(tmp, 'libs')}`],
+      { cwd: tmp, logFile: join(cacheDir, 'logs', 'install-kafka-tools.log') },
+    );
+  });
+  return join(target, 'libs');
+}
+
 export async function installRegistry(cacheDir: string, say: (m: string) => void): Promise<string> {
   const target = join(cacheDir, `apicurio-registry-${VERSIONS.apicurio}`);
   await once(target, say, `Apicurio Registry ${VERSIONS.apicurio} (Maven Central)`, async (tmp) => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runLogged } from './exec';
@@ -37,13 +38,19 @@ export interface K8sTools {
   readonly schemaLocations: readonly string[];
 }
 
+/**
+ * Compiles at once: every core by default (the first `npm test` on a new machine builds helm,
+ * kustomize and kubeconform while lint and unit tests run); LONGHAUL_GO_BUILD_PROCS lowers it on
+ * a shared machine.
+ */
+const goBuildProcs = (): string => process.env['LONGHAUL_GO_BUILD_PROCS'] ?? String(Math.max(1, cpus().length));
+
 const goEnv = (gobin: string): NodeJS.ProcessEnv => ({
   ...process.env,
   GOBIN: gobin,
   GOFLAGS: '-mod=mod',
   GOTOOLCHAIN: 'local',
-  // The machines are small and shared: one compile at a time unless told otherwise.
-  GOMAXPROCS: process.env['LONGHAUL_GO_BUILD_PROCS'] ?? '1',
+  GOMAXPROCS: goBuildProcs(),
 });
 
 async function installGoTool(
@@ -55,7 +62,7 @@ async function installGoTool(
 ): Promise<string> {
   const target = join(cacheDir, `${name}-${version}`);
   await once(target, say, `${name} ${version} (Go module ${pkg}, built from source)`, async (tmp) => {
-    const procs = process.env['LONGHAUL_GO_BUILD_PROCS'] ?? '1';
+    const procs = goBuildProcs();
     await runLogged('go', ['install', '-p', procs, '-trimpath', `${pkg}@${version}`], {
       cwd: tmp,
       env: goEnv(tmp),

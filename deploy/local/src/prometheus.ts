@@ -1,41 +1,21 @@
-import { readdirSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLogged } from './exec';
-import { once } from './install';
+import { installDebianPackages } from './debian';
 import { httpProbe } from './probes';
 import type { ProcessSpec } from './supervisor';
 
 /**
  * Prometheus and promtool from Debian's `prometheus` package (the machines reach Debian's
- * archive, not GitHub releases): `apt-get download` fetches the .deb without installing it,
- * `dpkg -x` unpacks it, and only the two binaries are kept. The archive serves one version per
- * release (bookworm: 2.42), so the package is not pinned to an exact revision.
+ * archive, not GitHub releases; bookworm serves 2.42).
  */
 export interface PrometheusBinaries {
   readonly prometheus: string;
   readonly promtool: string;
 }
 
-export const PROMETHEUS_PACKAGE = 'prometheus';
-
 export async function installPrometheus(cacheDir: string, say: (m: string) => void): Promise<PrometheusBinaries> {
-  const target = join(cacheDir, 'prometheus-debian');
-  await once(target, say, "Prometheus (Debian's package)", async (tmp) => {
-    const logFile = join(cacheDir, 'logs', 'install-prometheus.log');
-    const download = () => runLogged('apt-get', ['download', PROMETHEUS_PACKAGE], { cwd: tmp, logFile });
-    // A new machine may have no package lists yet.
-    await download().catch(async () => {
-      await runLogged('apt-get', ['update'], { cwd: tmp, logFile });
-      await download();
-    });
-    const deb = readdirSync(tmp).find((f) => f.startsWith(`${PROMETHEUS_PACKAGE}_`) && f.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download left no ${PROMETHEUS_PACKAGE} package; see ${logFile}`);
-    const unpacked = join(tmp, 'unpacked');
-    await runLogged('dpkg', ['-x', join(tmp, deb), unpacked], { logFile });
-    for (const bin of ['prometheus', 'promtool']) renameSync(join(unpacked, 'usr', 'bin', bin), join(tmp, bin));
-    await runLogged('rm', ['-rf', unpacked, join(tmp, deb)], { logFile });
-  });
-  return { prometheus: join(target, 'prometheus'), promtool: join(target, 'promtool') };
+  const root = await installDebianPackages(cacheDir, say, { name: 'prometheus', packages: ['prometheus'] });
+  return { prometheus: join(root, 'usr', 'bin', 'prometheus'), promtool: join(root, 'usr', 'bin', 'promtool') };
 }
 
 export interface ScrapeTarget {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { installK8sTools } from './k8s-tools';
 import { layoutFor, type Layout } from './layout';
 import { portsFor } from './ports';
 import { onceStopSignal } from './signals';
@@ -18,8 +19,8 @@ interface Step {
  * ports with a wiped data folder, the integration suites against it, and a clean stop even
  * when something failed. (Type-checking ran in the bootstrap's `tsc -b`.)
  */
-export async function runTest(filters: readonly string[] = []): Promise<number> {
-  const env = process.env;
+export async function runTest(filters: readonly string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<number> {
+  const env = { ...process.env, ...extraEnv };
   // `npm test -- <file filters>`: a developer's quick loop runs only the matching integration
   // files (no lint, no unit tests). CI always runs plain `npm test`.
   const focused = filters.length > 0;
@@ -44,6 +45,15 @@ export async function runTest(filters: readonly string[] = []): Promise<number> 
   };
   const bin = (pkg: string, file: string) => join(layout.root, 'node_modules', pkg, file);
   const node = process.execPath;
+
+  // The Kubernetes tools (helm, kustomize, kubeconform from Go modules; schemas) take minutes to
+  // build on a new machine: start now, beside lint and the unit tests; the integration tests
+  // that use them wait for it (the install is done once, into the cache).
+  const k8sTools = installK8sTools(layout.cacheDir, (m) => out.say(m)).then(
+    () => undefined,
+    (err: unknown) =>
+      out.say(`installing the Kubernetes tools failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
 
   // kafkajs 2.2.4 arms timers with negative delays; Node 24 warns about each (harmless).
   const quiet = { NODE_OPTIONS: `${env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`.trim() };
@@ -73,6 +83,7 @@ export async function runTest(filters: readonly string[] = []): Promise<number> 
   }
   try {
     if (stack) {
+      await k8sTools;
       await step(
         'integration tests',
         node,

@@ -55,9 +55,23 @@ describe('readGroupLag', () => {
       groupId: 'lh.processor',
       members: 2,
       partitions: [
-        { topic: 'lh.jobs.requested', partition: 0, lag: 10 },
-        { topic: 'lh.jobs.requested', partition: 1, lag: 30 },
-        { topic: 'lh.jobs.retry', partition: 0, lag: 0 },
+        {
+          topic: 'lh.jobs.requested',
+          partition: 0,
+          startOffset: '0',
+          endOffset: '100',
+          committedOffset: '90',
+          lag: 10,
+        },
+        {
+          topic: 'lh.jobs.requested',
+          partition: 1,
+          startOffset: '20',
+          endOffset: '50',
+          committedOffset: null,
+          lag: 30,
+        },
+        { topic: 'lh.jobs.retry', partition: 0, startOffset: '0', endOffset: '5', committedOffset: '5', lag: 0 },
       ],
     });
   });
@@ -69,7 +83,9 @@ describe('readGroupLag', () => {
       members: 0,
     });
     const lag = await readGroupLag(admin, group);
-    expect(lag.partitions).toEqual([{ topic: 'lh.jobs.requested', partition: 0, lag: 0 }]);
+    expect(lag.partitions).toEqual([
+      { topic: 'lh.jobs.requested', partition: 0, startOffset: '0', endOffset: '10', committedOffset: '12', lag: 0 },
+    ]);
     expect(lag.members).toBe(0);
   });
 });

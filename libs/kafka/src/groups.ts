@@ -24,6 +24,11 @@ export function consumerGroups(prefix: string): Record<'processor' | 'projector'
 export interface PartitionLag {
   readonly topic: string;
   readonly partition: number;
+  /** The first offset the partition still holds, and the next one it will write. */
+  readonly startOffset: string;
+  readonly endOffset: string;
+  /** Null when the group has committed nothing on the partition yet. */
+  readonly committedOffset: string | null;
   /** Messages after the group's committed offset (all retained messages when it has none). */
   readonly lag: number;
 }
@@ -50,13 +55,20 @@ export async function readGroupLag(admin: Admin, group: ConsumerGroup): Promise<
   const partitions: PartitionLag[] = [];
   for (const { topic, offsets } of ends) {
     const done = new Map(
-      (committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+      (committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, p.offset]),
     );
-    for (const p of offsets) {
-      const end = Number(p.high);
-      const from = done.get(p.partition) ?? -1;
-      const start = from >= 0 ? from : Number(p.low);
-      partitions.push({ topic, partition: p.partition, lag: Math.max(0, end - start) });
+    for (const p of [...offsets].sort((a, b) => a.partition - b.partition)) {
+      const raw = done.get(p.partition);
+      const committedOffset = raw === undefined || BigInt(raw) < 0n ? null : raw;
+      const lag = BigInt(p.high) - BigInt(committedOffset ?? p.low);
+      partitions.push({
+        topic,
+        partition: p.partition,
+        startOffset: p.low,
+        endOffset: p.high,
+        committedOffset,
+        lag: Number(lag > 0n ? lag : 0n),
+      });
     }
   }
   const members = described.groups.find((g) => g.groupId === group.groupId)?.members.length ?? 0;

@@ -1,4 +1,5 @@
 import { createGroupCommit } from '@longhaul/batching';
+import { SpanKind, startSpan } from '@longhaul/telemetry';
 import type { Producer } from 'kafkajs';
 
 export class PublishTimeout extends Error {
@@ -50,6 +51,30 @@ export function createPublisher(
   );
 
   return async function publish(message) {
+    // A producer span per message, child of the context the message carries (its job's), and
+    // passed on in its headers. Not kafkajs' instrumentation: it parents every message of a
+    // group-committed batch on whatever context is active when the batch is sent, and writes
+    // that over each message's own traceparent — joining unrelated jobs into one trace.
+    const span = startSpan(`send ${message.topic}`, {
+      parent: message.headers,
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': message.topic,
+        'messaging.kafka.message.key': message.key,
+      },
+    });
+    try {
+      await sendBounded(span ? { ...message, headers: { ...message.headers, ...span.headers } } : message);
+      span?.end();
+    } catch (err) {
+      span?.end(err);
+      throw err;
+    }
+  };
+
+  async function sendBounded(message: OutgoingMessage): Promise<void> {
     const send = batches.submit(message);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -66,5 +91,5 @@ export function createPublisher(
     } finally {
       clearTimeout(timer);
     }
-  };
+  }
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from '@longhaul/config';
-import { createMetrics, type Metrics } from '@longhaul/telemetry';
+import { createMetrics, type Metrics, type Tracing } from '@longhaul/telemetry';
 import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import { createReadiness, type Readiness } from './readiness';
@@ -16,6 +16,8 @@ export interface ServiceOptions<C> {
   /** Parse the environment; throw ConfigError naming every bad variable. */
   readonly loadConfig: () => C;
   readonly logLevel: (config: C) => string;
+  /** Started by the service's first import (see its tracing.ts); flushed when it stops. */
+  readonly tracing?: Tracing;
   readonly shutdownTimeoutMs: (config: C) => number;
   /** Build and start everything; register shutdown steps on the lifecycle as you go. */
   readonly start: (config: C, ctx: ServiceContext) => Promise<void>;
@@ -40,11 +42,19 @@ export async function runService<C>(opts: ServiceOptions<C>, proc: NodeJS.Proces
     throw err;
   }
 
-  const logger = createLogger({ service: opts.name, level: opts.logLevel(config) });
+  const logger = createLogger({
+    service: opts.name,
+    level: opts.logLevel(config),
+    traceContext: opts.tracing?.enabled ?? false,
+  });
   const metrics = createMetrics({ service: opts.name });
   const readiness = createReadiness();
   const deadlineMs = opts.shutdownTimeoutMs(config);
   const lifecycle = createLifecycle({ logger, readiness, deadlineMs });
+  // First of the closing steps: after the producers flushed (their last spans ended), before
+  // connections close.
+  const { tracing } = opts;
+  if (tracing?.enabled) lifecycle.onShutdown('close', 'tracing', () => tracing.shutdown(), 5_000);
 
   const stop = (reason: string, code: number) => {
     // A second signal, or a hung step, must not keep the process alive past the deadline.

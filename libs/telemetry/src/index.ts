@@ -23,3 +23,18 @@ export function createMetrics(opts: { service: string; prefix?: string }): Metri
     render: () => registry.metrics(),
   };
 }
+
+export { scrubSecrets } from './redact';
+export { tracingConfigured } from './tracing/configured';
+export { startTracing, type Tracing } from './tracing/start';
+export { tracingEnabled } from './tracing/state';
+export {
+  activeTraceFields,
+  activeTraceHeaders,
+  contextFromHeaders,
+  traceHeadersFrom,
+  traceIdOf,
+  type IncomingHeaders,
+  type TraceHeaders,
+} from './tracing/propagation';
+export { SpanKind, startSpan, type Attributes, type SpanOptions, type TracedSpan } from './tracing/spans';

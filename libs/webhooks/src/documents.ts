@@ -132,6 +132,8 @@ export interface DeliveryDocument {
    * notifier's sweep deletes by equality on it (FerretDB has no TTL indexes).
    */
   expiresHour: number | null;
+  /** The change's W3C trace context, while tracing is on: every attempt is a span in the job's trace. */
+  trace?: Record<string, string>;
 }
 
 /** On MongoDB, a TTL index removes expired deliveries too (FerretDB has none: the sweep does). */

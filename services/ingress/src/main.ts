@@ -3,6 +3,8 @@
  * stores → HTTP app; shutdown stops taking requests first, then the relay, then flushes the
  * producer, then closes.
  */
+// First: tracing must start before the modules it instruments load (see tracing.ts).
+import { tracing } from './tracing';
 import { createServer } from 'node:http';
 import { createEventCodec } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
@@ -32,6 +34,7 @@ import { jobRoutes } from './routes/jobs';
 import { jobEventRoutes } from './routes/job-events';
 import { startStateFollower } from './state-follower';
 import { adminRoutes } from './routes/admin';
+import { lagRoutes } from './routes/lag';
 import { metaRoutes } from './routes/meta';
 import { createDeadLetterReads, createRedriveLog } from './redrive';
 import { createSubmissionValidator } from './submission';
@@ -47,6 +50,7 @@ import { createTargetChecks } from './webhook-target';
 
 void runService({
   name: 'ingress',
+  tracing,
   loadConfig: () => loadIngressConfig(process.env),
   logLevel: (c) => c.logLevel,
   shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,
@@ -190,6 +194,11 @@ void runService({
           letters,
           log: redrives,
           maxBodyBytes: config.maxBodyBytes,
+        }),
+        lagRoutes({
+          admin: infra.admin,
+          topic: topics.requested.topic,
+          groupId: consumerGroups(config.topicPrefix).processor.groupId,
         }),
       ],
     });

@@ -34,6 +34,16 @@ const pauseAction = (action: 'pause' | 'resume') => ({
 });
 
 export const adminPaths = {
+  '/v1/admin/lag': {
+    get: {
+      operationId: 'getLag',
+      summary: "The processors' consumer-group lag on the requests topic, per partition (what KEDA scales on)",
+      responses: {
+        '200': { description: 'The lag now.', content: json(ref('Lag')) },
+        ...common,
+      },
+    },
+  },
   '/v1/admin/job-types': {
     get: {
       operationId: 'listJobTypeControls',
@@ -151,6 +161,36 @@ export const adminPaths = {
 };
 
 export const adminSchemas = {
+  Lag: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['topic', 'group', 'partitions', 'totalLag', 'measuredAt'],
+    properties: {
+      topic: { type: 'string' },
+      group: { type: 'string' },
+      partitions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['partition', 'startOffset', 'endOffset', 'committedOffset', 'lag'],
+          properties: {
+            partition: { type: 'integer', minimum: 0 },
+            startOffset: { type: 'string', description: 'The first offset the topic still keeps.' },
+            endOffset: { type: 'string', description: 'The offset the next message will get.' },
+            committedOffset: {
+              type: ['string', 'null'],
+              description:
+                'The group’s committed offset; null before its first commit (it then starts from the first kept message).',
+            },
+            lag: { type: 'integer', minimum: 0 },
+          },
+        },
+      },
+      totalLag: { type: 'integer', minimum: 0 },
+      measuredAt: dateTime,
+    },
+  },
   JobTypeControl: {
     type: 'object',
     additionalProperties: false,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { activeTraceHeaders } from '@longhaul/telemetry';
 import type { DeadLetterDocument } from '@longhaul/contracts';
 import type { JobTypeCatalog } from '@longhaul/job-types';
 import { collections, type Db, type Filter } from '@longhaul/mongo';
@@ -112,7 +113,7 @@ export async function redrive(deps: RedriveDeps, jobId: string): Promise<Redrive
     },
     // A key no client can send (a control character), so no tenant can collide with it.
     idempotency: { key: `redrive\u001f${jobId}`, fingerprint: createHash('sha256').update(jobId).digest('hex') },
-    traceHeaders: {},
+    traceHeaders: activeTraceHeaders(),
     redriveOf: jobId,
   });
   const newJobId = (response.body as { id: string }).id;

@@ -7,6 +7,7 @@ import {
   type KafkaMessage,
 } from '@longhaul/kafka';
 import type { Logger } from '@longhaul/runtime';
+import { traceHeadersFrom, tracingEnabled } from '@longhaul/telemetry';
 import { JOB_SUBSCRIPTION, minuteOf, webhookId, webhookPayload, type DeliveryDocument } from '@longhaul/webhooks';
 import type { DeliveryStore } from './delivery/delivery-store';
 import type { Dispatcher, NewDelivery } from './delivery/dispatcher';
@@ -50,9 +51,15 @@ export function createFanOut(deps: FanOutDeps) {
   let topic = '';
   let generation = 0;
 
-  function deliveriesOf(change: JobStateChanged, partition: number, now: Date): DeliveryDocument[] {
+  function deliveriesOf(
+    change: JobStateChanged,
+    partition: number,
+    now: Date,
+    headers: KafkaMessage['headers'],
+  ): DeliveryDocument[] {
     const body = webhookPayload(change);
     if (!body) return [];
+    const trace = tracingEnabled() ? traceHeadersFrom(headers) : {};
     const text = JSON.stringify(body);
     const docs: DeliveryDocument[] = [];
     for (const target of deps.directory.targets(change, body.type)) {
@@ -87,6 +94,7 @@ export function createFanOut(deps: FanOutDeps) {
         replays: 0,
         expiresAt: new Date(now.getTime() + deps.pendingTtlMs),
         expiresHour: null,
+        ...(trace['traceparent'] ? { trace } : {}),
       });
     }
     return docs;
@@ -152,7 +160,7 @@ export function createFanOut(deps: FanOutDeps) {
       for (const message of batch.messages) {
         deps.metrics.messagesConsumed.inc({ topic: batch.topic });
         const change = await decode(message, batch.partition);
-        const docs = change ? deliveriesOf(change, batch.partition, now) : [];
+        const docs = change ? deliveriesOf(change, batch.partition, now, message.headers) : [];
         const offset = BigInt(message.offset);
         if (careful || offset <= entry.lastTracked) {
           stored.push(...docs);

@@ -4,6 +4,8 @@
  * Composition root: config → infrastructure → subscriptions, delivery store, dispatcher → the
  * consumer whose batches fan out into deliveries. How it works: docs/architecture.md, "Webhooks".
  */
+// First: tracing must start before the modules it instruments load (see tracing.ts).
+import { tracing } from './tracing';
 import { createEventCodec } from '@longhaul/contracts';
 import { consumerGroups, topicSpecs } from '@longhaul/kafka';
 import { createAgents, sendWebhook } from '@longhaul/outbound';
@@ -30,6 +32,7 @@ import { createSubscriptionDirectory } from './subscriptions';
 
 void runService({
   name: 'notifier',
+  tracing,
   loadConfig: () => loadNotifierConfig(process.env),
   logLevel: (c) => c.logLevel,
   shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,

@@ -5,6 +5,8 @@
  * runs (they checkpoint and hand their leases back), commits what is finished, then leaves.
  * How it works: docs/architecture.md, "Running a job".
  */
+// First: tracing must start before the modules it instruments load (see tracing.ts).
+import { tracing } from './tracing';
 import { randomBytes } from 'node:crypto';
 import { createEventCodec, jobEventTypes } from '@longhaul/contracts';
 import { builtInJobTypes, createJobTypeCatalog, loadJobTypeModules } from '@longhaul/job-types';
@@ -34,6 +36,7 @@ import { createRunStore } from './runs/run-store';
 
 void runService({
   name: 'processor',
+  tracing,
   loadConfig: () => loadProcessorConfig(process.env),
   logLevel: (c) => c.logLevel,
   shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,

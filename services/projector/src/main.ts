@@ -4,6 +4,8 @@
  * Composition root: config → infrastructure → store, projection and publisher → the consumer.
  * How it works: docs/architecture.md, "The read model".
  */
+// First: tracing must start before the modules it instruments load (see tracing.ts).
+import { tracing } from './tracing';
 import { createEventCodec } from '@longhaul/contracts';
 import { followReadModelPointer } from '@longhaul/mongo';
 import { coPartitionedAssigner, topicSpecs } from '@longhaul/kafka';
@@ -21,10 +23,13 @@ import { createLiveMember, type LiveMember } from './intake/live-member';
 import { createProjectorMetrics } from './metrics';
 import { createJobStore } from './projection/job-store';
 import { createEventProjection } from './projection/project-events';
+import { createStatePublisher } from './projection/state-publisher';
+import { createTraceBook } from './projection/trace-book';
 import { createRetentionSweeper, startSweeping } from './retention/sweeper';
 
 void runService({
   name: 'projector',
+  tracing,
   loadConfig: () => loadProjectorConfig(process.env),
   logLevel: (c) => c.logLevel,
   shutdownTimeoutMs: (c) => c.shutdownTimeoutMs,
@@ -57,17 +62,21 @@ void runService({
     const pointer = follower.current();
     // The member's collection (the pointer's as of its last start); the member exists before any write.
     const collection = () => live.member?.collection() ?? pointer.collection;
+    const traces = createTraceBook();
     const store = createJobStore(db, collection, { writeLanes: config.writeLanes });
     await store.ensureIndexes();
     const project = createEventProjection({
       store,
       settings: { retentionMs: config.retentionMs },
-      publishStates: async (states) => {
-        const encoded = await Promise.all(states.map((s) => codec.encode(s)));
-        await Promise.all(encoded.map((m) => publish(m)));
-      },
+      publishStates: createStatePublisher({ codec, publish, traces }),
     });
-    const intake = createEventIntake({ codec, project, metrics, logger: logger.child({ component: 'intake' }) });
+    const intake = createEventIntake({
+      codec,
+      project,
+      metrics,
+      traces,
+      logger: logger.child({ component: 'intake' }),
+    });
     live.member = createLiveMember(
       {
         initial: pointer,

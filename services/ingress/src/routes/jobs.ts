@@ -5,6 +5,7 @@ import { stringify } from 'safe-stable-stringify';
 import { newId } from '../ids';
 import type { EventCodec } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
+import { activeTraceHeaders, tracingEnabled } from '@longhaul/telemetry';
 import { acceptJob, type AcceptDeps } from '../accept-job';
 import { storeCall } from '../store-call';
 import type { AcceptanceStore } from '../acceptance-store';
@@ -41,8 +42,13 @@ export function parseIdempotencyKey(raw: string): string | undefined {
   return m[1];
 }
 
-/** W3C trace context from the caller, passed on in Kafka headers when well formed. */
+/**
+ * The trace context the job's messages carry: this request's span while tracing is on (a child
+ * of the caller's `traceparent`, which the HTTP instrumentation read); otherwise the caller's own,
+ * passed on when well formed. Stored with the acceptance, so the outbox relay sends the same.
+ */
 function traceHeaders(ctx: Context): Record<string, string> {
+  if (tracingEnabled()) return activeTraceHeaders();
   const out: Record<string, string> = {};
   const traceparent = ctx.get('traceparent');
   if (/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(traceparent)) {

@@ -1,5 +1,6 @@
 import type { DeliveryResult } from '@longhaul/outbound';
 import type { Logger } from '@longhaul/runtime';
+import { startSpan } from '@longhaul/telemetry';
 import { hourOf } from '@longhaul/contracts';
 import { JOB_SUBSCRIPTION, minuteOf, signWebhook, type DeliveryState } from '@longhaul/webhooks';
 import type { NotifierMetrics } from '../metrics';
@@ -34,6 +35,37 @@ const statusClass = (status: number | null) => (status === null ? 'none' : `${Ma
 const INFRASTRUCTURE_RETRY_MS = 5_000;
 
 /**
+ * A span per attempt, child of the change's context (kept on the delivery, so a retry hours later
+ * or after a restart joins the same trace); the HTTP client span is under it. None when off.
+ */
+async function sendTraced(d: PendingDelivery, send: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
+  const span = startSpan('deliver webhook', {
+    parent: d.trace,
+    attributes: {
+      'longhaul.job.id': d.jobId,
+      'longhaul.webhook.id': d._id,
+      'longhaul.webhook.event': d.eventType,
+      'longhaul.webhook.subscription': d.subscriptionId,
+      'longhaul.webhook.endpoint': d.endpoint,
+      'longhaul.webhook.attempt': d.attempts + 1,
+    },
+  });
+  if (!span) return send();
+  try {
+    const result = await span.run(send);
+    span.set({
+      'longhaul.webhook.outcome': result.outcome,
+      ...(result.status ? { 'http.response.status_code': result.status } : {}),
+    });
+    span.end(result.outcome === 'delivered' ? undefined : (result.error ?? result.outcome));
+    return result;
+  } catch (err) {
+    span.end(err);
+    throw err;
+  }
+}
+
+/**
  * One attempt of one delivery: sign with the secrets that sign now, POST, record the attempt and
  * decide what follows — delivered; retried on the schedule (honouring Retry-After); after the
  * last attempt dead-lettered; a final failure (3xx, 4xx, forbidden target); 410 disables.
@@ -55,7 +87,7 @@ export async function attemptDelivery(
   try {
     secrets = await deps.directory.secretsFor(d);
   } catch (err) {
-    deps.logger.warn({ err, delivery: d._id }, 'could not read the signing secret; trying again soon');
+    deps.logger.warn({ err, jobId: d.jobId, delivery: d._id }, 'could not read the signing secret; trying again soon');
     return { again: true, dueAt: now() + INFRASTRUCTURE_RETRY_MS };
   }
   const url = subscription?.url ?? d.url;
@@ -70,10 +102,12 @@ export async function attemptDelivery(
           responseSnippet: '',
           retryAfterMs: null,
         }
-      : await deps.send(url, {
-          headers: signWebhook({ id: d._id, timestamp: Math.floor(startedAt / 1000), body: d.body, secrets }),
-          body: d.body,
-        });
+      : await sendTraced(d, () =>
+          deps.send(url, {
+            headers: signWebhook({ id: d._id, timestamp: Math.floor(startedAt / 1000), body: d.body, secrets }),
+            body: d.body,
+          }),
+        );
   sent();
   const at = new Date(startedAt);
   const attempts = d.attempts + 1;
@@ -89,7 +123,9 @@ export async function attemptDelivery(
   deps.metrics.attemptDuration.observe({ outcome: result.outcome }, result.latencyMs / 1000);
 
   const health = (run: () => Promise<void>) =>
-    run().catch((err: unknown) => deps.logger.warn({ err, subscription: d.subscriptionId }, 'could not record health'));
+    run().catch((err: unknown) =>
+      deps.logger.warn({ err, jobId: d.jobId, subscription: d.subscriptionId }, 'could not record health'),
+    );
 
   switch (result.outcome) {
     case 'delivered':

@@ -40,6 +40,7 @@ export type PendingDelivery = Pick<
   | 'nextAttemptAt'
   | 'eventAt'
   | 'replays'
+  | 'trace'
 >;
 
 /**
@@ -89,6 +90,7 @@ const pendingFields = {
   partition: 1,
   attempts: 1,
   nextAttemptAt: 1,
+  trace: 1,
   eventAt: 1,
   replays: 1,
 } as const;

@@ -187,7 +187,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       fresh.onRecorded();
     } catch (err) {
       // Not stored: its offset stays uncommitted, and the message is read again later.
-      opts.logger.warn({ err, delivery: fresh.doc._id }, 'could not store a delivery');
+      opts.logger.warn({ err, jobId: fresh.doc.jobId, delivery: fresh.doc._id }, 'could not store a delivery');
     }
   }
 
@@ -226,7 +226,10 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       recorded(task);
     });
     task.writing = run.catch((err: unknown) =>
-      opts.logger.warn({ err, delivery: task.d._id }, 'could not store a delivery; its offset waits'),
+      opts.logger.warn(
+        { err, jobId: task.d.jobId, delivery: task.d._id },
+        'could not store a delivery; its offset waits',
+      ),
     );
     return task.writing;
   }
@@ -274,7 +277,9 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         expiresAt: new Date(now.getTime() + opts.retentionMs),
         expiresHour: hourOf(now.getTime() + opts.retentionMs),
       },
-    }).catch((err: unknown) => opts.logger.warn({ err, delivery: task.d._id }, 'could not record a collapse'));
+    }).catch((err: unknown) =>
+      opts.logger.warn({ err, jobId: task.d.jobId, delivery: task.d._id }, 'could not record a collapse'),
+    );
   }
 
   function forget(task: Task, endpoint: Endpoint): void {
@@ -336,7 +341,10 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       .attempt(task.d, (update) => write(task, update), sent)
       .catch((err: unknown): AttemptNext => {
         // The attempt could not be recorded: send it again later (at least once, same webhook-id).
-        opts.logger.warn({ err, delivery: task.d._id }, 'a delivery attempt failed to complete; retrying');
+        opts.logger.warn(
+          { err, jobId: task.d.jobId, delivery: task.d._id },
+          'a delivery attempt failed to complete; retrying',
+        );
         return { again: true, dueAt: Date.now() + 5_000 };
       })
       .then((next) => {

@@ -38,7 +38,7 @@ export async function deadLetterPoison(
     'poison message',
   );
   const giveUp = () => deps.isStopping() || !delivery.isCurrent();
-  const onError = (err: unknown) => deps.logger.warn({ err }, 'dead-lettering a poison message failed');
+  const onError = (err: unknown) => deps.logger.warn({ err, jobId }, 'dead-lettering a poison message failed');
 
   let job = request && { tenant: request.tenant, type: request.jobType };
   if (!job && jobId !== '') {

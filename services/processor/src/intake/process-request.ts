@@ -1,5 +1,6 @@
 import { EVENT_TYPE_HEADER, PoisonMessageError, type EventCodec, type JobRequested } from '@longhaul/contracts';
 import type { JobTypeCatalog } from '@longhaul/job-types';
+import { traceIdOf } from '@longhaul/telemetry';
 import type { AcceptanceReader } from '../acceptances';
 import type { PausedTypes } from '../control/paused-types';
 import type { HandlerRegistry } from '../handlers';
@@ -74,7 +75,12 @@ export function createRequestProcessor(deps: ProcessDeps): (delivery: Delivery) 
       }
     };
     processDelivery(deps, delivery, release, ensureSlot)
-      .catch((err: unknown) => deps.logger.error({ err, offset: delivery.offset }, 'handling a request failed'))
+      .catch((err: unknown) =>
+        deps.logger.error(
+          { err, jobId: delivery.message.key?.toString(), offset: delivery.offset },
+          'handling a request failed',
+        ),
+      )
       .finally(release);
   };
 }
@@ -106,7 +112,7 @@ async function processDelivery(
     if (!(await sleepUntil(dueAt, delivery))) return;
   }
   const job = { request, traceHeaders: traceHeadersOf(delivery.message.headers) };
-  const logger = deps.logger.child({ jobId: request.jobId });
+  const logger = deps.logger.child({ jobId: request.jobId, ...traceIdOf(job.traceHeaders) });
   const giveUp = () => deps.isStopping() || !delivery.isCurrent();
   const onError = (err: unknown) => logger.warn({ err }, 'job store unavailable; retrying');
 
@@ -243,7 +249,12 @@ async function takeLease(
   const attempt = decision.takeover ? from.attempt : from.attempt + 1;
   if (!(await deps.store.claim(from, attempt, owner, leaseMs))) return null;
   if (decision.takeover) deps.metrics.takeovers.inc({ type: request.jobType });
-  return { attempt, epoch: from.epoch + 1, checkpoint: from.checkpoint, errors: from.errors };
+  // The previous holder may have saved a checkpoint after `from` was read and before the claim
+  // moved the epoch on (its saves are fenced by epoch, so none lands after): read the record the
+  // claim left, so the run resumes from the newest checkpoint that was reported durable.
+  const claimed = await deps.store.get(request.jobId);
+  const current = claimed && claimed.epoch === from.epoch + 1 && claimed.owner === owner ? claimed : from;
+  return { attempt, epoch: from.epoch + 1, checkpoint: current.checkpoint, errors: current.errors };
 }
 
 async function runHere(

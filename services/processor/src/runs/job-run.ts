@@ -9,6 +9,7 @@ import {
 } from '@longhaul/job-types';
 import type { AttemptError, JobRequested } from '@longhaul/contracts';
 import type { Logger } from '@longhaul/runtime';
+import { traceIdOf, type TracedSpan } from '@longhaul/telemetry';
 import type { ProcessorMetrics } from '../metrics';
 import type { HandlerRegistry } from '../handlers';
 import type { LeaseKeeper } from './lease-keeper';
@@ -23,6 +24,7 @@ import {
   type EventFactory,
 } from './outcomes';
 import { persist, publishOwed, type OwedSink } from './owed-publisher';
+import { startRunSpan } from './run-span';
 import type { OwedMessage, RunOutcome, RunStore, StoredCheckpoint } from './run-store';
 
 export interface RunSettings {
@@ -72,7 +74,14 @@ export function startRun(
   const { request } = job;
   const { settings } = deps;
   const holder = { owner: settings.owner, epoch: lease.epoch };
-  const logger = deps.logger.child({ jobId: request.jobId, attempt: lease.attempt, epoch: lease.epoch });
+  const span = startRunSpan(request, lease, job.traceHeaders);
+  // With a span, the logger adds its trace_id to each line itself (the span is active in the run).
+  const logger = deps.logger.child({
+    jobId: request.jobId,
+    attempt: lease.attempt,
+    epoch: lease.epoch,
+    ...(span ? {} : traceIdOf(job.traceHeaders)),
+  });
   const controller = new AbortController();
   const abort = (cause: AbortCause) => {
     if (!controller.signal.aborted) controller.abort(new AbortRunError(cause));
@@ -93,9 +102,15 @@ export function startRun(
     attempt: lease.attempt,
     epoch: lease.epoch,
   });
-  const events = createEventChain(deps, job.traceHeaders, logger, () => leaseLost || deps.isStopping());
+  const events = createEventChain(
+    deps,
+    span?.headers ?? job.traceHeaders,
+    logger,
+    () => leaseLost || deps.isStopping(),
+    span,
+  );
 
-  const ended = (async (): Promise<RunEnd> => {
+  const execute = async (): Promise<RunEnd> => {
     const startedAt = Date.now();
     deps.metrics.jobsStarted.inc({ type: request.jobType });
     if (lease.attempt === 1 && lease.epoch === 1) {
@@ -135,8 +150,23 @@ export function startRun(
     deps.metrics.jobDuration.observe({ type: request.jobType, outcome: end.state }, (Date.now() - startedAt) / 1000);
     countOutcome(deps.metrics, request.jobType, end);
     logger.info({ outcome: end.state, ms: Date.now() - startedAt }, 'run ended');
+    span?.set({ 'longhaul.job.outcome': end.state });
     return (await events.send(end.owed, true)) ? 'finished' : 'handed-back';
-  })();
+  };
+  // Inside the span: the store's and the handler's calls and every log line belong to this run.
+  const ended = span
+    ? span.run(execute).then(
+        (end) => {
+          span.set({ 'longhaul.run.end': end });
+          span.end();
+          return end;
+        },
+        (err: unknown) => {
+          span.end(err);
+          throw err;
+        },
+      )
+    : execute();
 
   return { jobId: request.jobId, abort, ended };
 }
@@ -318,6 +348,7 @@ function createEventChain(
   traceHeaders: Record<string, string>,
   logger: Logger,
   giveUp: () => boolean,
+  span: TracedSpan | undefined,
 ): EventChain {
   let chain: Promise<boolean> = Promise.resolve(true);
   let lastProgressAt = 0;
@@ -346,6 +377,7 @@ function createEventChain(
     timer = undefined;
     if (!pending || !pendingMake) return;
     lastProgressAt = Date.now();
+    span?.event('progress', { percent: pending.percent, ...(pending.stage === null ? {} : { stage: pending.stage }) });
     void send([{ event: pendingMake('JobProgressed', pending) }], false);
     pending = null;
   }

@@ -2,15 +2,21 @@ import { createGroupCommit } from '@longhaul/batching';
 import { PoisonMessageError, type EventCodec } from '@longhaul/contracts';
 import type { EachBatchPayload } from '@longhaul/kafka';
 import type { Logger } from '@longhaul/runtime';
+import { startSpan } from '@longhaul/telemetry';
 import { isProjected, type ProjectedEvent } from '../projection/apply-event';
 import type { EventProjection, ProjectionOutcome } from '../projection/project-events';
+import type { TraceBook } from '../projection/trace-book';
 import type { ProjectorMetrics } from '../metrics';
+
+type KafkaMessages = EachBatchPayload['batch']['messages'];
 
 export interface EventIntakeDeps {
   readonly codec: EventCodec;
   readonly project: EventProjection;
   readonly metrics: ProjectorMetrics;
   readonly logger: Logger;
+  /** Where each event's trace context is kept while its batch is written (the live projector's). */
+  readonly traces?: TraceBook;
   /** Partition batches that go into one bulk write at most. */
   readonly maxBatchesPerWrite?: number;
   readonly retryDelayMs?: { first: number; max: number };
@@ -36,7 +42,20 @@ export function createEventIntake(deps: EventIntakeDeps) {
     async (batches) => {
       const events = batches.flat();
       const started = process.hrtime.bigint();
-      const outcome = await deps.project(events);
+      // One span per write, linked to every event it applies (each change gets its own span,
+      // child of its event, when it is announced: see state-publisher.ts).
+      const span = startSpan('project events', {
+        links: events.map((e) => deps.traces?.of(e.eventId)),
+        attributes: { 'longhaul.events': events.length, 'longhaul.jobs': new Set(events.map((e) => e.jobId)).size },
+      });
+      let outcome: ProjectionOutcome;
+      try {
+        outcome = await (span ? span.run(() => deps.project(events)) : deps.project(events));
+        span?.end();
+      } catch (err) {
+        span?.end(err);
+        throw err;
+      }
       metrics.writeSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
       metrics.batchEvents.observe(events.length);
       const appliedAt = Date.now();
@@ -51,14 +70,16 @@ export function createEventIntake(deps: EventIntakeDeps) {
     { maxBatch: deps.maxBatchesPerWrite ?? 64 },
   );
 
-  async function decode(payload: EachBatchPayload, messages: EachBatchPayload['batch']['messages']) {
+  async function decode(payload: EachBatchPayload, messages: KafkaMessages) {
     const { batch } = payload;
     const events: ProjectedEvent[] = [];
     for (const message of messages) {
       try {
         const event = await deps.codec.decode(message);
-        if (isProjected(event)) events.push(event);
-        else metrics.eventsIgnored.inc({ reason: 'not-projected' });
+        if (isProjected(event)) {
+          deps.traces?.note(event.eventId, message.headers);
+          events.push(event);
+        } else metrics.eventsIgnored.inc({ reason: 'not-projected' });
       } catch (err) {
         if (!(err instanceof PoisonMessageError)) throw err;
         // Only the processors and ingress write these topics: a message that is not an event is
@@ -86,30 +107,40 @@ export function createEventIntake(deps: EventIntakeDeps) {
       }
       metrics.messagesConsumed.inc({ topic: batch.topic }, messages.length);
       const events = await decode(payload, messages);
-      for (let delay = retry.first; ; delay = Math.min(delay * 2, retry.max)) {
-        if (!payload.isRunning() || payload.isStale()) return;
-        try {
-          if (events.length > 0) await writes.submit(events);
-          break;
-        } catch (err) {
-          metrics.writeFailures.inc();
-          logger.warn(
-            { err, topic: batch.topic, partition: batch.partition, retryInMs: delay },
-            'could not apply a batch; retrying',
-          );
-          await new Promise((r) => setTimeout(r, delay));
-          await payload.heartbeat();
-        }
+      try {
+        await applyBatch(payload, messages, events);
+      } finally {
+        deps.traces?.forget(events.map((e) => e.eventId));
       }
-      const last = messages[messages.length - 1]!.offset;
-      payload.resolveOffset(last);
-      metrics.consumerLag.set(
-        { topic: batch.topic, partition: String(batch.partition) },
-        Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
-      );
-      await payload.heartbeat();
     },
     /** Wait for the write in flight (shutdown). */
     drain: () => writes.drain(),
   };
+
+  /** Write the batch's events (retrying while the member holds the partition), then resolve its offsets. */
+  async function applyBatch(payload: EachBatchPayload, messages: KafkaMessages, events: ProjectedEvent[]) {
+    const { batch } = payload;
+    for (let delay = retry.first; ; delay = Math.min(delay * 2, retry.max)) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      try {
+        if (events.length > 0) await writes.submit(events);
+        break;
+      } catch (err) {
+        metrics.writeFailures.inc();
+        logger.warn(
+          { err, topic: batch.topic, partition: batch.partition, retryInMs: delay },
+          'could not apply a batch; retrying',
+        );
+        await new Promise((r) => setTimeout(r, delay));
+        await payload.heartbeat();
+      }
+    }
+    const last = messages[messages.length - 1]!.offset;
+    payload.resolveOffset(last);
+    metrics.consumerLag.set(
+      { topic: batch.topic, partition: String(batch.partition) },
+      Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
+    );
+    await payload.heartbeat();
+  }
 }
