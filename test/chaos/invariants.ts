@@ -69,7 +69,8 @@ export function checkInvariants(e: Evidence): { violations: string[]; tally: Tal
     if (ranAgain.length > 0)
       violations.push(`job ${job.id} ran again after ${status}: ${ranAgain.map((x) => x.eventType).join(', ')}`);
     const starts = events.filter((ev) => ev.eventType === 'JobStarted');
-    tally.takeovers += starts.filter((s) => s.epoch > 1).length;
+    // A takeover runs the same attempt again (a new epoch); a retry is a new attempt.
+    tally.takeovers += starts.filter((s, i) => i > 0 && s.attempt === starts[i - 1]!.attempt).length;
     tally.failedAttempts += events.filter((ev) => ev.eventType === 'JobAttemptFailed').length;
     if (job.type === 'report.generate' && status === 'succeeded')
       checkResumes(job.id, events, view?.result, violations, tally);
