@@ -146,7 +146,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     })();
 
-    await injectFaults({ o, fleet, kafka, mongo, flaky, count, outage });
+    const reportOwner = () => {
+      for (const job of accepted) {
+        if (job.type !== 'report.generate') continue;
+        const es = events.of(job.id);
+        if (es.some(isTerminalEvent)) continue;
+        const start = es.filter((e) => e.eventType === 'JobStarted').at(-1);
+        if (start && 'worker' in start) return String(start.worker);
+      }
+      return undefined;
+    };
+    await injectFaults({ o, fleet, kafka, mongo, flaky, count, outage, reportOwner });
     await submitting;
     o.log(`submitted: ${accepted.length} accepted, ${gaveUp} given up; waiting for every job to finish`);
     await waitFor('every accepted job to reach a terminal state', () => poller.pending() === 0, {
@@ -303,15 +313,22 @@ async function injectFaults(deps: {
   flaky: Receiver;
   count: (kind: string) => void;
   outage: { from: number; to: number };
+  /** The worker running some report now (JobStarted read, no terminal event yet), if any. */
+  reportOwner: () => string | undefined;
 }) {
   const { o, fleet, count } = deps;
   const kinds: (() => Promise<void>)[] = [
     async () => {
-      const alive = fleet.alive('processor');
       // At least one processor stays alive.
-      if (alive.length < 2) await fleet.add('processor');
-      const victim = fleet.alive('processor')[Math.floor(Math.random() * fleet.alive('processor').length)];
-      if (victim) await fleet.kill(victim, 'chaos');
+      if (fleet.alive('processor').length < 2) await fleet.add('processor');
+      // The one running a report if there is one (up to 10 s), so a report is interrupted.
+      const owner = await waitFor('a running report', () => deps.reportOwner(), { timeoutMs: 10_000 }).catch(
+        () => undefined,
+      );
+      const alive = fleet.alive('processor');
+      const victim =
+        alive.find((m) => owner?.startsWith(`${m.worker.name}-`)) ?? alive[Math.floor(Math.random() * alive.length)];
+      if (victim) await fleet.kill(victim, owner ? 'chaos, mid-report' : 'chaos');
       count('kill -9 processor');
     },
     async () => {
