@@ -146,17 +146,31 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     })();
 
-    const reportOwner = () => {
+    const reportOwner = (only?: string) => {
       for (const job of accepted) {
-        if (job.type !== 'report.generate') continue;
+        if (job.type !== 'report.generate' || (only !== undefined && job.id !== only)) continue;
         const es = events.of(job.id);
         if (es.some(isTerminalEvent)) continue;
         const start = es.filter((e) => e.eventType === 'JobStarted').at(-1);
-        if (start && 'worker' in start) return String(start.worker);
+        const checkpointed = start && es.slice(es.indexOf(start)).some((e) => e.eventType === 'JobCheckpointed');
+        if (start && checkpointed) return start.worker;
       }
       return undefined;
     };
-    await injectFaults({ o, fleet, kafka, mongo, flaky, count, outage, reportOwner });
+    const startReport = async () => {
+      const job = { type: 'report.generate', payload: { steps: 10, stepMs: 400 } };
+      const res = await submitWithRetries(
+        api,
+        key,
+        { ...job, webhook: { url: good.url, events: TERMINAL_EVENTS } },
+        30_000,
+      );
+      if (!res.id) return undefined;
+      accepted.push({ id: res.id, type: job.type, receiver: good.url, acceptedAt: Date.now() });
+      poller.watch(res.id);
+      return res.id;
+    };
+    await injectFaults({ o, fleet, kafka, mongo, flaky, count, outage, reportOwner, startReport });
     await submitting;
     o.log(`submitted: ${accepted.length} accepted, ${gaveUp} given up; waiting for every job to finish`);
     await waitFor('every accepted job to reach a terminal state', () => poller.pending() === 0, {
@@ -313,18 +327,26 @@ async function injectFaults(deps: {
   flaky: Receiver;
   count: (kind: string) => void;
   outage: { from: number; to: number };
-  /** The worker running some report now (JobStarted read, no terminal event yet), if any. */
-  reportOwner: () => string | undefined;
+  /** The worker running a report now (`id`'s, or any) past its first checkpoint, if there is one. */
+  reportOwner: (id?: string) => string | undefined;
+  /** Submit one more report (10 steps of 400 ms); its id, or undefined if it was not accepted. */
+  startReport: () => Promise<string | undefined>;
 }) {
   const { o, fleet, count } = deps;
   const kinds: (() => Promise<void>)[] = [
     async () => {
       // At least one processor stays alive.
       if (fleet.alive('processor').length < 2) await fleet.add('processor');
-      // The one running a report if there is one (up to 10 s), so a report is interrupted.
-      const owner = await waitFor('a running report', () => deps.reportOwner(), { timeoutMs: 10_000 }).catch(
-        () => undefined,
-      );
+      // Kill the processor running a report mid-way, so a report is always interrupted: one
+      // running now, or else one submitted for this fault.
+      const owner =
+        deps.reportOwner() ??
+        (await deps
+          .startReport()
+          .then((id) =>
+            id ? waitFor('the report to checkpoint', () => deps.reportOwner(id), { timeoutMs: 30_000 }) : undefined,
+          )
+          .catch(() => undefined));
       const alive = fleet.alive('processor');
       const victim =
         alive.find((m) => owner?.startsWith(`${m.worker.name}-`)) ?? alive[Math.floor(Math.random() * alive.length)];

@@ -41,7 +41,8 @@ describe(`chaos (${full ? 'full' : 'short'} run)`, () => {
       );
 
       expect(report.violations, report.violations.join('\n')).toEqual([]);
-      expect(report.jobs.accepted).toBe(options.jobs);
+      // The mix, plus a report the processor kill may add to be sure to interrupt one.
+      expect(report.jobs.accepted).toBeGreaterThanOrEqual(options.jobs);
       for (const kind of [
         'kill -9 processor',
         'kill -9 projector',
