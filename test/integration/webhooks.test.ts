@@ -348,8 +348,10 @@ describe('webhooks: signed, retried, isolated, never lost', () => {
     // Delivery order is not promised (a delivery cut off by the kill is retried later), so wait
     // for every job's start, progress and end rather than for its end alone.
     const complete = (id: string) => new Set(forJob(slow, id).map((w) => payloadOf(w).type)).size === 3;
+    // Generous: once (in a full run under load) one delivery came only after more than 60 s; the
+    // message below says what became of any that never comes.
     await waitFor('every job started, progressed and final at the receiver', () => ids.every(complete), {
-      timeoutMs: 60_000,
+      timeoutMs: 150_000,
     }).catch(async (err: unknown) => {
       // Say what became of each missing event: its delivery record, or none.
       const missing = ids.filter((id) => !complete(id));
@@ -378,7 +380,7 @@ describe('webhooks: signed, retried, isolated, never lost', () => {
       const types = new Set(forJob(slow, id).map((w) => payloadOf(w).type));
       expect([...types].sort()).toEqual(['job.progress', 'job.started', 'job.succeeded']);
     }
-  }, 90_000);
+  }, 200_000);
 
   it('answers every call as the OpenAPI document says', () => {
     expect(api.violations).toEqual([]);
