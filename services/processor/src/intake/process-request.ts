@@ -249,10 +249,11 @@ async function takeLease(
   const attempt = decision.takeover ? from.attempt : from.attempt + 1;
   if (!(await deps.store.claim(from, attempt, owner, leaseMs))) return null;
   if (decision.takeover) deps.metrics.takeovers.inc({ type: request.jobType });
-  // The previous holder may have saved a checkpoint after `from` was read and before the claim
-  // moved the epoch on (its saves are fenced by epoch, so none lands after): read the record the
-  // claim left, so the run resumes from the newest checkpoint that was reported durable.
-  const claimed = await deps.store.get(request.jobId);
+  // A takeover: the previous holder may have saved a checkpoint after `from` was read and before
+  // the claim moved the epoch on (its saves are fenced by epoch, so none lands after): read the
+  // record the claim left, so the run resumes from the newest checkpoint reported durable. A new
+  // attempt follows an ended one, whose record nobody writes any more: `from` is current.
+  const claimed = decision.takeover ? await deps.store.get(request.jobId) : null;
   const current = claimed && claimed.epoch === from.epoch + 1 && claimed.owner === owner ? claimed : from;
   return { attempt, epoch: from.epoch + 1, checkpoint: current.checkpoint, errors: current.errors };
 }
