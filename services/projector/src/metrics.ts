@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Metrics } from '@longhaul/telemetry';
+import { Counter, Histogram, type Metrics } from '@longhaul/telemetry';
 
 /** Every metric this service exports, declared in one place (dashboards and alerts use these names). */
 export function createProjectorMetrics(metrics: Metrics) {
@@ -58,12 +58,6 @@ export function createProjectorMetrics(metrics: Metrics) {
     sweepFailures: new Counter({
       name: 'longhaul_projector_sweep_failures_total',
       help: 'Retention sweeps that failed (the next one picks up where it stopped).',
-      registers,
-    }),
-    consumerLag: new Gauge({
-      name: 'longhaul_projector_consumer_lag_messages',
-      help: 'Messages behind the end of each partition, as of its last fetched batch.',
-      labelNames: ['topic', 'partition'] as const,
       registers,
     }),
   };

@@ -137,10 +137,6 @@ export function createEventIntake(deps: EventIntakeDeps) {
     }
     const last = messages[messages.length - 1]!.offset;
     payload.resolveOffset(last);
-    metrics.consumerLag.set(
-      { topic: batch.topic, partition: String(batch.partition) },
-      Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
-    );
     await payload.heartbeat();
   }
 }
