@@ -4,7 +4,7 @@ import { startKafkaComponent, startMongoComponent, type Component } from '@longh
 import type { DeliveryDocument } from '@longhaul/webhooks';
 import { Kafka, logLevel } from 'kafkajs';
 import { startIngress, type IngressUnderTest } from '../helpers/ingress';
-import { followEvents, startProcessor, type EventLog } from '../helpers/processors';
+import { followEvents, isTerminal, startProcessor, type EventLog } from '../helpers/processors';
 import { startProjector } from '../helpers/projector';
 import { startReceiver, type Receiver } from '../helpers/receivers';
 import { startWorker } from '../helpers/service-process';
@@ -69,6 +69,7 @@ function jobOf(i: number): { type: string; payload: unknown; options?: Record<st
  * DESIGN.md is checked from outside.
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const { log: _log, ...options } = o;
   const started = Date.now();
   const stack = testStack();
   const dir = join(stack.dataDir, uniqueName('chaos'));
@@ -150,7 +151,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       for (const job of accepted) {
         if (job.type !== 'report.generate' || (only !== undefined && job.id !== only)) continue;
         const es = events.of(job.id);
-        if (es.some(isTerminalEvent)) continue;
+        if (es.some(isTerminal)) continue;
         const start = es.filter((e) => e.eventType === 'JobStarted').at(-1);
         const checkpointed = start && es.slice(es.indexOf(start)).some((e) => e.eventType === 'JobCheckpointed');
         if (start && checkpointed) return start.worker;
@@ -191,13 +192,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       async () => (await deliveries.countDocuments({ state: 'pending' })) === 0,
       { timeoutMs: 120_000, intervalMs: 1_000 },
     ).catch((err: unknown) => o.log(String(err)));
-    await waitFor(
-      'every terminal event to be read',
-      () => accepted.every((j) => events.of(j.id).some(isTerminalEvent)),
-      {
-        timeoutMs: 30_000,
-      },
-    ).catch((err: unknown) => o.log(String(err)));
+    await waitFor('every terminal event to be read', () => accepted.every((j) => events.of(j.id).some(isTerminal)), {
+      timeoutMs: 30_000,
+    }).catch((err: unknown) => o.log(String(err)));
     const records = await deliveries
       .find({}, { projection: { jobId: 1, url: 1, eventType: 1, state: 1, attempts: 1, log: 1 } })
       .toArray();
@@ -217,7 +214,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     violations.push(...(await notReady(fleet, api)));
 
     return {
-      options: { ...o, log: undefined } as unknown as Omit<ChaosOptions, 'log'>,
+      options,
       seconds: Math.round((Date.now() - started) / 1000),
       faults,
       jobs: {
@@ -239,9 +236,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   }
 }
-
-const isTerminalEvent = (e: { eventType: string }) =>
-  e.eventType === 'JobSucceeded' || e.eventType === 'JobFailed' || e.eventType === 'JobCancelled';
 
 function startRole(role: 'projector' | 'notifier' | 'processor', api: IngressUnderTest, env: NodeJS.ProcessEnv) {
   const name = uniqueName(role);

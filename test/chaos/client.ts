@@ -1,3 +1,4 @@
+import { terminalStatuses, type JobStatus } from '@longhaul/contracts';
 import { randomUUID } from 'node:crypto';
 import type { IngressUnderTest } from '../helpers/ingress';
 
@@ -17,8 +18,7 @@ export interface Observation {
 }
 
 const RANK: Record<string, number> = { queued: 0, running: 1, retrying: 2 };
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
-export const isTerminalStatus = (status: string): boolean => TERMINAL.has(status);
+const isTerminalStatus = (status: string): boolean => terminalStatuses.has(status as JobStatus);
 
 /**
  * Where a job is in its life, comparable: a terminal state is last; before it, a later attempt
