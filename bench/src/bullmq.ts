@@ -15,7 +15,7 @@ import { startRedisComponent } from '@longhaul/local-stack';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { connectionOf } from './peer/redis';
-import { median, numberSetting, percentile, writeResults } from './results';
+import { median, numberSetting, percentile, runMain, writeResults } from './results';
 import { freePort } from './service-process';
 
 const seconds = numberSetting('LONGHAUL_BENCH_SECONDS', 5);
@@ -214,10 +214,4 @@ async function measureMakespan(api: string, queue: Queue, redisUrl: string, n: n
   return { workers: n, jobs: count, makespanMs, idealMs, efficiency: +(idealMs / makespanMs).toFixed(2) };
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain('bullmq', main);

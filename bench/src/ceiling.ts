@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { kafkaToolCommand } from '@longhaul/local-stack';
 import { Kafka, logLevel } from 'kafkajs';
-import { benchEnv, median, numberSetting, writeResults } from './results';
+import { benchEnv, median, numberSetting, runMain, writeResults } from './results';
 
 const env = benchEnv();
 const cacheDir = process.env['LONGHAUL_BENCH_CACHE_DIR'] ?? `${process.env['HOME']}/.cache/longhaul`;
@@ -177,10 +177,4 @@ async function main() {
   console.log(`results: ${file}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain('ceiling', main);

@@ -5,40 +5,16 @@
  * LONGHAUL_BENCH_SECONDS × 3; and the resident memory (RSS) of every service process of the
  * stack idle (before) and under that load (the most seen, sampled every 250 ms).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { benchEnv, percentile, writeResults } from './results';
+import { terminalStatuses, type JobStatus } from '@longhaul/contracts';
+import { stackSnapshot } from './processes';
+import { benchEnv, percentile, runMain, writeResults } from './results';
 
 const env = benchEnv();
 const headers = { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' };
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
-
-/** The stack's service processes (children of the bench command): pid and service name. */
-function serviceProcesses(): { pid: number; service: string }[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: { pid: number; service: string }[] = [];
-  const queue = [process.ppid];
-  while (queue.length > 0) {
-    const pid = queue.pop()!;
-    queue.push(...(parents.get(pid) ?? []));
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const service = /services\/([a-z-]+)\/dist\/main\.js/.exec(cmd)?.[1];
-      if (service) out.push({ pid, service });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
+/** The stack's service processes, as `stackSnapshot` names them (every processor is 'processors'). */
+const SERVICES = new Set(['ingress', 'processors', 'projector', 'notifier']);
 
 const rssMiB = (pid: number): number => {
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -47,8 +23,8 @@ const rssMiB = (pid: number): number => {
 
 function memory(): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const { pid, service } of serviceProcesses()) {
-    out[service] = Math.max(out[service] ?? 0, rssMiB(pid));
+  for (const [pid, { component }] of stackSnapshot()) {
+    if (SERVICES.has(component)) out[component] = Math.max(out[component] ?? 0, rssMiB(pid));
   }
   return out;
 }
@@ -64,8 +40,8 @@ async function oneJob(): Promise<number> {
   const { id } = (await res.json()) as { id: string };
   for (;;) {
     const got = await fetch(`${env.apiUrl}/v1/jobs/${id}`, { headers });
-    const { status } = (await got.json()) as { status: string };
-    if (TERMINAL.has(status)) return performance.now() - accepted;
+    const { status } = (await got.json()) as { status: JobStatus };
+    if (terminalStatuses.has(status)) return performance.now() - accepted;
     await delay(10);
   }
 }
@@ -105,10 +81,4 @@ async function main() {
   console.log(`results: ${file}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain('e2e', main);

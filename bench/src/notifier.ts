@@ -14,7 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createEventCodec, createSchemaRegistry, type JobStateChanged } from '@longhaul/contracts';
-import { benchEnv, median, numberSetting, percentile, writeResults } from './results';
+import { benchEnv, median, numberSetting, percentile, runMain, writeResults } from './results';
 import { databaseServer, isolatedServiceEnv, startBenchService, type BenchService } from './service-process';
 
 const env = benchEnv();
@@ -321,10 +321,4 @@ async function sseLatency(kafka: Kafka) {
   return { jobs, latencyMs };
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench:notifier failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain('notifier', main);

@@ -12,7 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createEventCodec, createSchemaRegistry, type JobStateChanged, type LonghaulEvent } from '@longhaul/contracts';
 import { topicNames } from '@longhaul/kafka';
-import { benchEnv, median, numberSetting, percentile, writeResults } from './results';
+import { benchEnv, median, numberSetting, percentile, runMain, writeResults } from './results';
 import { databaseServer, isolatedServiceEnv, startBenchService, type BenchService } from './service-process';
 
 const env = benchEnv();
@@ -222,10 +222,4 @@ async function main() {
   say(`results: ${file}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench:projector failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain('projector', main);

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { VERSIONS } from '@longhaul/local-stack';
 import { Resvg } from '@resvg/resvg-js';
-import { machine } from './results';
+import { machine, runMain } from './results';
 
 type Json = Record<string, any>;
 
@@ -310,10 +310,4 @@ async function main() {
   console.log(`report: bench/report/${date}.md; figures: bench/results/${date}.json`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain('report', main);
