@@ -6,4 +6,5 @@ export { EXIT_CONFIG, runService, type ServiceContext, type ServiceOptions } fro
 export { connectInfrastructure, type Infrastructure, type InfrastructureSettings } from './infrastructure';
 export { createServiceConsumer, startConsumerMember } from './consumer-member';
 export { acknowledgingHandler, runConsumerService } from './consumer-service';
-export { instrumentConsumer, kafkaMetrics, registerGroupLag, startPublisher } from './kafka-metrics';
+export { instrumentConsumer, kafkaMetrics, registerGroupLag } from './kafka-metrics';
+export { startPublisher } from './publisher';

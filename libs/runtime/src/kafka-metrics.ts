@@ -1,16 +1,5 @@
-import {
-  createPublisher,
-  PublishTimeout,
-  readGroupLag,
-  type Admin,
-  type Consumer,
-  type ConsumerGroup,
-  type GroupLag,
-  type Kafka,
-  type Publish,
-} from '@longhaul/kafka';
+import { readGroupLag, type Admin, type Consumer, type ConsumerGroup, type GroupLag } from '@longhaul/kafka';
 import { Counter, Gauge, type Registry } from '@longhaul/telemetry';
-import type { ServiceContext } from './run-service';
 
 /** The Kafka metrics every service shares, declared once per registry. */
 function declare(registry: Registry) {
@@ -47,31 +36,6 @@ export function instrumentConsumer(registry: Registry, consumer: Consumer, group
   const errors = kafkaMetrics(registry).consumerErrors;
   consumer.on(consumer.events.CRASH, () => errors.inc({ group, kind: 'crash' }));
   consumer.on(consumer.events.REQUEST_TIMEOUT, () => errors.inc({ group, kind: 'request_timeout' }));
-}
-
-/**
- * The service's idempotent producer (acks=all, one request in flight), connected, flushed at
- * shutdown, with its failures counted.
- */
-export async function startPublisher(
-  kafka: Kafka,
-  ctx: ServiceContext,
-  opts: Parameters<typeof createPublisher>[1],
-): Promise<Publish> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  ctx.lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
-  const errors = kafkaMetrics(ctx.metrics.registry).producerErrors;
-  producer.on(producer.events.REQUEST_TIMEOUT, () => errors.inc({ kind: 'request_timeout' }));
-  const publish = createPublisher(producer, opts);
-  return async (message) => {
-    try {
-      await publish(message);
-    } catch (err) {
-      errors.inc({ kind: err instanceof PublishTimeout ? 'timeout' : 'send_failed' });
-      throw err;
-    }
-  };
 }
 
 /**
