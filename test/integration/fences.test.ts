@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectMongo, createFencedTransitions, type Collection, type MongoConnection } from '@longhaul/mongo';
+import {
+  connectMongo,
+  createBatchedInserts,
+  createFencedTransitions,
+  type Collection,
+  type MongoConnection,
+} from '@longhaul/mongo';
 import { testStack, uniqueName } from '../helpers/stack';
 
 interface Run {
@@ -83,5 +89,58 @@ describe('fenced transitions', () => {
       false,
     );
     expect(await runs.findOne({ _id: 'orphan' })).toMatchObject({ state: 'succeeded', epoch: 1, owner: null });
+  });
+  it('a lazy transition leaves the document as it was, and a read through the fences shows the new state', async () => {
+    const fences = createFencedTransitions(conn.db, runs, 'run_fences');
+    const keyOf = (r: Run) =>
+      r.state === 'running' ? `${r.epoch}/end` : r.state === 'retrying' ? `${r.epoch}/resume` : null;
+    await runs.insertOne({ _id: 'lazy', state: 'running', epoch: 1, owner: 'a' });
+    const end = { state: 'retrying', owner: null };
+    expect(await fences.transition('lazy', '1/end', { state: 'running', epoch: 1 }, end, 'a-end', { lazy: true })).toBe(
+      true,
+    );
+    expect(await runs.findOne({ _id: 'lazy' })).toMatchObject({ state: 'running', owner: 'a' });
+    expect(await fences.read('lazy', keyOf)).toMatchObject({ state: 'retrying', epoch: 1, owner: null });
+    // Someone else racing out of the state it still shows loses, and rolls the document forward.
+    expect(await fences.transition('lazy', '1/end', { state: 'running', epoch: 1 }, { epoch: 2, owner: 'b' })).toBe(
+      false,
+    );
+    expect(await runs.findOne({ _id: 'lazy' })).toMatchObject({ state: 'retrying', owner: null });
+    // The next step of the chain (written eagerly), then another lazy end: read follows both.
+    const resume = { state: 'running', epoch: 2, owner: 'c' };
+    expect(await fences.transition('lazy', '1/resume', { state: 'retrying', epoch: 1 }, resume)).toBe(true);
+    expect(
+      await fences.transition('lazy', '2/end', { state: 'running', epoch: 2 }, { state: 'succeeded' }, 'c-end', {
+        lazy: true,
+      }),
+    ).toBe(true);
+    expect(await runs.findOne({ _id: 'lazy' })).toMatchObject({ state: 'running', epoch: 2, owner: 'c' });
+    expect(await fences.read('lazy', keyOf)).toMatchObject({ state: 'succeeded', epoch: 2, owner: 'c' });
+    expect(await fences.read('absent', keyOf)).toBeNull();
+  });
+
+  it('batched inserts: of many racing inserts of one _id (some in the same batch) exactly one is told it won', async () => {
+    interface Doc {
+      _id: string;
+      by: string;
+    }
+    const docs = conn.db.collection<Doc>('batched');
+    const inserts = createBatchedInserts(docs, { same: (a, b) => a.by === b.by, maxBatch: 64 });
+    await docs.insertOne({ _id: 'taken', by: 'earlier' });
+    const attempts = Array.from({ length: 200 }, (_, i) => ({
+      _id: i < 4 ? 'taken' : `id-${i % 50}`,
+      by: `writer-${i}`,
+    }));
+    const results = await Promise.all(attempts.map((d) => inserts.insert(d)));
+    const winners = new Map<string, string>();
+    attempts.forEach((d, i) => {
+      if (!results[i]) return;
+      expect(winners.has(d._id)).toBe(false);
+      winners.set(d._id, d.by);
+    });
+    expect(winners.has('taken')).toBe(false);
+    expect(winners.size).toBe(attempts.filter((d) => d._id !== 'taken').reduce((s, d) => s.add(d._id), new Set()).size);
+    for (const [id, by] of winners) expect((await docs.findOne({ _id: id }))?.by).toBe(by);
+    expect((await docs.findOne({ _id: 'taken' }))?.by).toBe('earlier');
   });
 });

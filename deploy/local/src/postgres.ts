@@ -155,6 +155,12 @@ export function postgresSpec(opts: { runtime: string; dataDir: string; port: num
       'listen_addresses=127.0.0.1',
       '-c',
       'max_connections=200',
+      // FerretDB names the JSON key of every filter as a statement parameter, and a cached
+      // generic plan cannot match the `_jsonb -> '_id'` index with it: planned while a table
+      // is new and small, such statements went on scanning it as it grew (on a fresh stack
+      // they read whole tables). Plan each execution with its values.
+      '-c',
+      'plan_cache_mode=force_custom_plan',
     ],
     ...(user ? { user } : {}),
     ready: () => tcpOpen(opts.port),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Document, Filter, MatchKeysAndValues } from 'mongodb';
+import { createBatchedInserts } from './batched-inserts';
 
 /**
  * Compare-and-set for FerretDB. Its conditional updates are not atomic (ten concurrent
@@ -13,6 +14,11 @@ export interface FencedTransitions<T extends Document> {
   /**
    * Move document `id` out of the state `fromKey` names (`fromMatch` is how that state looks in
    * the document) to `to`. True for the winner, or for a repeat with the winner's `token`.
+   *
+   * `lazy`: the winner does not update the document; readers see the new state through
+   * `read` (one write fewer — an update costs FerretDB about twice an unbatched insert and
+   * twenty times a batched one). For transitions into states nobody matches the document
+   * against (a run's end), so that only readers need to know.
    */
   transition(
     id: string,
@@ -20,8 +26,17 @@ export interface FencedTransitions<T extends Document> {
     fromMatch: Filter<T>,
     to: MatchKeysAndValues<T>,
     token?: string,
+    opts?: { lazy?: boolean },
   ): Promise<boolean>;
+  /**
+   * The document as its fences say it is now: read it, then while a fence leaves the state it
+   * is in (`keyOf` names that state's key, or null for a state nothing leaves), apply it.
+   */
+  read(id: string, keyOf: (doc: T) => string | null): Promise<T | null>;
 }
+
+/** Fences a read follows at most: a job's state changes a few times between two reads, not hundreds. */
+const MAX_CHAIN = 64;
 
 interface Fence {
   _id: string;
@@ -38,7 +53,7 @@ export function createFencedTransitions<T extends Document & { _id: string }>(
   fenceCollection: string,
 ): FencedTransitions<T> {
   const fences = db.collection<Fence>(fenceCollection);
-  const isDuplicate = (err: unknown) => (err as { code?: unknown }).code === 11000;
+  const inserts = createBatchedInserts(fences, { same: (existing, fence) => existing.token === fence.token });
 
   async function rollForward(fence: Fence): Promise<void> {
     const stillThere = await documents.findOne({ ...fence.from, _id: fence.target } as Filter<T>, {
@@ -49,18 +64,26 @@ export function createFencedTransitions<T extends Document & { _id: string }>(
   }
 
   return {
-    async transition(id, fromKey, fromMatch, to, token = randomUUID()) {
+    async transition(id, fromKey, fromMatch, to, token = randomUUID(), opts = {}) {
       const fence: Fence = { _id: `${id}/${fromKey}`, target: id, from: fromMatch, to, token, at: new Date() };
-      try {
-        await fences.insertOne(fence);
-      } catch (err) {
-        if (!isDuplicate(err)) throw err;
+      if (!(await inserts.insert(fence))) {
         const winner = await fences.findOne({ _id: fence._id });
         if (winner) await rollForward(winner);
         return winner?.token === token;
       }
-      await documents.updateOne({ _id: id } as Filter<T>, { $set: to });
+      if (!opts.lazy) await documents.updateOne({ _id: id } as Filter<T>, { $set: to });
       return true;
+    },
+    async read(id, keyOf) {
+      let doc = (await documents.findOne({ _id: id } as Filter<T>)) as T | null;
+      for (let i = 0; doc !== null && i < MAX_CHAIN; i++) {
+        const key = keyOf(doc);
+        if (key === null) break;
+        const fence = await fences.findOne({ _id: `${id}/${key}` });
+        if (!fence) break;
+        doc = { ...doc, ...(fence.to as Partial<T>) };
+      }
+      return doc;
     },
   };
 }

@@ -44,6 +44,7 @@ export async function connectMongo(opts: {
   };
 }
 
+export { createBatchedInserts, type BatchedInserts } from './batched-inserts';
 export { collections } from './collections';
 export { createFencedTransitions, type FencedTransitions } from './fences';
 export { ensureIndexes, hasTtlIndexes, type IndexSpec } from './indexes';

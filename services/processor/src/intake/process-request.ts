@@ -142,12 +142,21 @@ async function processDelivery(
     await ensureSlot();
   }
 
+  // A first attempt is most likely new: look only at its acceptance and act as if it had no
+  // run record. That is safe because whatever this leads to inserts the record (start, or end
+  // a cancelled job), and the insert fails if one exists; the next pass then reads it.
+  let assumeNew = request.attempt === 1 && !deps.localRuns.has(request.jobId);
   while (delivery.isCurrent()) {
     let record: RunRecord | null = null;
     let acceptance: Awaited<ReturnType<AcceptanceReader['get']>> = null;
+    const readRecord = !assumeNew;
+    assumeNew = false;
     const read = await persist(
       async () => {
-        [record, acceptance] = await Promise.all([deps.store.get(request.jobId), deps.acceptances.get(request.jobId)]);
+        [record, acceptance] = await Promise.all([
+          readRecord ? deps.store.get(request.jobId) : null,
+          deps.acceptances.get(request.jobId),
+        ]);
       },
       { giveUp, onError },
     );
@@ -222,7 +231,8 @@ async function processDelivery(
         if (!delivery.isCurrent()) return;
         const lease = await takeLease(deps, request, decision);
         if (!lease) continue;
-        const end = await runHere(deps, job, lease);
+        // The slot is given back once the outcome is stored; announcing it needs none.
+        const end = await runHere(deps, job, lease, release);
         if (end === 'finished') {
           delivery.done();
           return;
@@ -262,8 +272,9 @@ async function runHere(
   deps: ProcessDeps,
   job: { request: JobRequested; traceHeaders: Record<string, string> },
   lease: RunLease,
+  onStored: () => void,
 ): Promise<RunEnd> {
-  const run = startRun(deps, job, lease);
+  const run = startRun(deps, job, lease, onStored);
   deps.localRuns.set(job.request.jobId, run);
   try {
     return await run.ended;

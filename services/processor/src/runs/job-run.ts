@@ -65,11 +65,16 @@ export interface RunLease {
   readonly errors: readonly AttemptError[];
 }
 
-/** Run one attempt of a job under a lease just taken: handler, events, outcome, in that order. */
+/**
+ * Run one attempt of a job under a lease just taken: handler, events, outcome, in that order.
+ * `onStored` is called once the outcome is durable (or the run was handed back): what is left,
+ * announcing it, no longer needs one of the process's slots.
+ */
 export function startRun(
   deps: RunDeps,
   job: { request: JobRequested; traceHeaders: Record<string, string> },
   lease: RunLease,
+  onStored: () => void = () => undefined,
 ): LocalRun {
   const { request } = job;
   const { settings } = deps;
@@ -146,6 +151,7 @@ export function startRun(
         onError: (err) => logger.warn({ err }, 'storing the outcome failed'),
       },
     );
+    onStored();
     if (!stored || leaseLost) return 'handed-back';
     deps.metrics.jobDuration.observe({ type: request.jobType, outcome: end.state }, (Date.now() - startedAt) / 1000);
     countOutcome(deps.metrics, request.jobType, end);

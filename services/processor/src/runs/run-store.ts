@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { AttemptError, LonghaulEvent } from '@longhaul/contracts';
-import { collections, createFencedTransitions, type Collection, type Db } from '@longhaul/mongo';
+import { collections, createBatchedInserts, createFencedTransitions, type Collection, type Db } from '@longhaul/mongo';
 
 /**
  * The processor's own record of each job it has seen: who runs it (the lease), which attempt
@@ -12,6 +13,12 @@ import { collections, createFencedTransitions, type Collection, type Db } from '
  * updates of one document on FerretDB 1.24/PostgreSQL all "match"; see docs/architecture.md).
  * The fence holds the record's new fields, so if the winner dies before writing them, the next
  * process to lose the race rolls them forward (createFencedTransitions in @longhaul/mongo).
+ *
+ * A run's end is written as its fence alone (a lazy transition): the document keeps saying
+ * `running` and `get` reads the state through the fences, which saves the one update per job
+ * (FerretDB's dearest write). Everything that takes a run over or resumes it writes the whole
+ * new state to the document, so the lease renewals and checkpoint saves, which match the
+ * document itself, only ever match the live holder. First runs are inserted in batches.
  *
  * Checkpoints live here — written before their event is published — because a resumed run
  * must see the newest one, which the projected read model (written later) cannot promise.
@@ -51,6 +58,8 @@ export interface RunRecord {
   owed: OwedMessage[];
   createdAt: Date;
   updatedAt: Date;
+  /** Names the insert that created it, so a batched insert knows its own (absent on old records). */
+  insertId?: string;
 }
 
 /** What a run leaves behind: its new state and what announces it. */
@@ -103,47 +112,50 @@ export interface RunStore {
 export function createRunStore(db: Db): RunStore {
   const runs: Collection<RunRecord> = db.collection<RunRecord>(collections.jobRuns);
   const fences = createFencedTransitions(db, runs, collections.jobRunFences);
+  const firstRuns = createBatchedInserts(runs, {
+    same: (existing, doc) => existing.insertId === doc.insertId,
+  });
   const isDuplicate = (err: unknown) => (err as { code?: unknown }).code === 11000;
+  /** The key of the transition that leaves a state; final states are never left. */
+  const leaving = (from: { state: RunState; epoch: number }) =>
+    finalStates.has(from.state) ? null : `${from.epoch}/${from.state === 'running' ? 'end' : 'resume'}`;
   /** Leave the state (state, epoch) for `to`: one winner among every process that tries. */
   const transition = (
     jobId: string,
     from: { state: RunState; epoch: number },
     to: Partial<RunRecord>,
     token?: string,
+    lazy = false,
   ) =>
     fences.transition(
       jobId,
-      `${from.epoch}/${from.state === 'running' ? 'end' : 'resume'}`,
+      leaving(from) ?? `${from.epoch}/end`,
       { state: from.state, epoch: from.epoch },
       { ...to, updatedAt: new Date() },
       token,
+      { lazy },
     );
 
   return {
-    get: (jobId) => runs.findOne({ _id: jobId }),
-    async insertRunning(job, owner, leaseMs) {
+    get: (jobId) => fences.read(jobId, leaving),
+    insertRunning(job, owner, leaseMs) {
       const now = new Date();
-      try {
-        await runs.insertOne({
-          _id: job.jobId,
-          tenant: job.tenant,
-          type: job.type,
-          attempt: job.attempt,
-          epoch: 1,
-          state: 'running',
-          owner,
-          leaseUntil: new Date(now.getTime() + leaseMs),
-          checkpoint: null,
-          errors: [],
-          owed: [],
-          createdAt: now,
-          updatedAt: now,
-        });
-        return true;
-      } catch (err) {
-        if (isDuplicate(err)) return false;
-        throw err;
-      }
+      return firstRuns.insert({
+        _id: job.jobId,
+        tenant: job.tenant,
+        type: job.type,
+        attempt: job.attempt,
+        epoch: 1,
+        state: 'running',
+        owner,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        checkpoint: null,
+        errors: [],
+        owed: [],
+        createdAt: now,
+        updatedAt: now,
+        insertId: randomUUID(),
+      });
     },
     claim(from, attempt, owner, leaseMs) {
       return transition(from._id, from, {
@@ -153,6 +165,8 @@ export function createRunStore(db: Db): RunStore {
         owner,
         leaseUntil: new Date(Date.now() + leaseMs),
         owed: [],
+        // `from` may come from a lazily written end: carry what only that fence holds.
+        errors: from.errors,
       });
     },
     async renew(jobIds, owner, leaseMs) {
@@ -185,6 +199,7 @@ export function createRunStore(db: Db): RunStore {
           errors: outcome.error ? [...earlierErrors, outcome.error] : [...earlierErrors],
         },
         token,
+        true,
       );
     },
     async release(jobId, holder) {
