@@ -78,6 +78,7 @@ export function createJobStore(
     }
   }
 
+  const ids = (group: readonly JobWrite[]) => group.map((w) => w.doc._id);
   const chunks = <T>(items: readonly T[], size: number): T[][] =>
     Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
@@ -98,37 +99,38 @@ export function createJobStore(
       // upsert: when the guard loses, the upsert tries to insert an `_id` that exists and fails
       // the same way. So every write either succeeded or is named in the errors. (FerretDB
       // ignores `ordered` on update batches: nothing depends on the order within one.)
+      // New and known documents are different jobs: their commands go out side by side,
+      // `writeLanes` at a time (inserts first: one statement each, however many documents).
       const conflicts: string[] = [];
-      const inserts = writes.filter((w) => w.readVersion === null);
-      for (const group of chunks(inserts, INSERTS_PER_COMMAND)) {
-        const ops = group.map((w) => ({ insertOne: { document: w.doc } }));
-        conflicts.push(
-          ...(await bulk(
-            ops,
-            group.map((w) => w.doc._id),
-          )),
-        );
-      }
-      const replaces = chunks(
-        writes.filter((w) => w.readVersion !== null),
-        UPDATES_PER_COMMAND,
-      );
-      const next = { i: 0 };
+      const commands = [
+        ...chunks(
+          writes.filter((w) => w.readVersion === null),
+          INSERTS_PER_COMMAND,
+        ).map(
+          (group) => () =>
+            bulk(
+              group.map((w) => ({ insertOne: { document: w.doc } })),
+              ids(group),
+            ),
+        ),
+        ...chunks(
+          writes.filter((w) => w.readVersion !== null),
+          UPDATES_PER_COMMAND,
+        ).map(
+          (group) => () =>
+            bulk(
+              group.map((w) => ({
+                replaceOne: { filter: { _id: w.doc._id, version: w.readVersion! }, replacement: w.doc, upsert: true },
+              })),
+              ids(group),
+            ),
+        ),
+      ];
+      let next = 0;
       const lane = async () => {
-        while (next.i < replaces.length) {
-          const group = replaces[next.i++]!;
-          const ops = group.map((w) => ({
-            replaceOne: { filter: { _id: w.doc._id, version: w.readVersion! }, replacement: w.doc, upsert: true },
-          }));
-          conflicts.push(
-            ...(await bulk(
-              ops,
-              group.map((w) => w.doc._id),
-            )),
-          );
-        }
+        while (next < commands.length) conflicts.push(...(await commands[next++]!()));
       };
-      await Promise.all(Array.from({ length: Math.min(writeLanes, replaces.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(writeLanes, commands.length) }, lane));
       return { conflicts };
     },
 
