@@ -90,6 +90,37 @@ describe('the database through the official driver', () => {
     ]);
   });
 
+  it('replaces a client whose server check hangs, and handles taken before keep working', async () => {
+    const replaced: string[] = [];
+    const own = await connectMongo({
+      url: stack.mongoUrl,
+      database,
+      appName: 'mongo-test-watchdog',
+      stuckHeartbeatMs: 300,
+      onReplaced: (reason) => replaced.push(reason),
+    });
+    try {
+      const jobs = own.db.collection<Job>('watchdog');
+      await jobs.insertOne({ _id: 'before', tenant: 't', status: 'queued', seq: 1 });
+      const first = own.client;
+      // What a wedged monitor looks like from outside: a check that started and never ends.
+      first.emit('serverHeartbeatStarted', {} as never);
+      const deadline = Date.now() + 10_000;
+      while (own.client === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(own.client).not.toBe(first);
+      expect(replaced).toHaveLength(1);
+      expect(replaced[0]).toMatch(/unanswered/);
+      // The collection handle taken before the replacement now goes through the new client.
+      await jobs.insertOne({ _id: 'after', tenant: 't', status: 'queued', seq: 2 });
+      expect((await jobs.find({}).toArray()).map((j) => j._id).sort()).toEqual(['after', 'before']);
+      expect(await own.ping()).toBe(true);
+      // The old client was closed.
+      await expect(first.db(database).command({ ping: 1 })).rejects.toThrow();
+    } finally {
+      await own.close();
+    }
+  });
+
   it('fails fast and clearly when the server is not there', async () => {
     const client = new MongoClient('mongodb://127.0.0.1:1', { serverSelectionTimeoutMS: 500 });
     await expect(client.connect()).rejects.toThrow();

@@ -46,7 +46,12 @@ export async function connectInfrastructure(
   const live = opts.liveReadiness ?? true;
   const { logger, readiness, lifecycle } = ctx;
 
-  const mongo = await connectMongo({ url: settings.mongoUrl, database: settings.mongoDatabase, appName: service });
+  const mongo = await connectMongo({
+    url: settings.mongoUrl,
+    database: settings.mongoDatabase,
+    appName: service,
+    onReplaced: (reason) => logger.warn({ reason }, 'replaced the MongoDB client (its server monitor was stuck)'),
+  });
   lifecycle.onShutdown('close', 'mongo', () => mongo.close());
   if (live) readiness.add('mongo', () => mongo.ping());
 
