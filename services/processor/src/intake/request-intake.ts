@@ -170,7 +170,11 @@ export function createRequestIntake(deps: {
     },
     stop() {
       stopping = true;
-      if (consumer) consumer.pause(deps.topics.map((topic) => ({ topic })));
+      try {
+        consumer?.pause(deps.topics.map((topic) => ({ topic })));
+      } catch {
+        // Not running (it stopped, or never started): nothing is fetched to pause.
+      }
     },
     commit,
     close() {
