@@ -24,6 +24,8 @@ export interface Tally {
   takeovers: number;
   failedAttempts: number;
   webhookDuplicatesSuppressed: number;
+  /** Run events read after the job's end but older than it (late copies, not runs). */
+  lateRunEvents: number;
   deadLetteredWebhooks: number;
 }
 
@@ -45,6 +47,7 @@ export function checkInvariants(e: Evidence): { violations: string[]; tally: Tal
     takeovers: 0,
     failedAttempts: 0,
     webhookDuplicatesSuppressed: 0,
+    lateRunEvents: 0,
     deadLetteredWebhooks: e.deliveries.filter((d) => d.state === 'dead').length,
   };
   const delivered = deliveredBy(e.received, tally);
@@ -63,11 +66,22 @@ export function checkInvariants(e: Evidence): { violations: string[]; tally: Tal
     }
     const status = TERMINAL[terminal[0]!.eventType]!;
     if (view?.status !== status) violations.push(`job ${job.id}: GET says ${view?.status}, its events say ${status}`);
-    // Nothing ran after the terminal event.
-    const after = events.slice(events.indexOf(terminal[0]!) + 1);
-    const ranAgain = after.filter((ev) => ['JobStarted', 'JobProgressed', 'JobCheckpointed'].includes(ev.eventType));
+    // Nothing ran after the terminal event: no run event newer than it by the ordering rule
+    // (epoch, then sequence). A run event read after it but older by that rule is a late copy
+    // of something that happened before the end (a producer's retry delivered after another
+    // process re-announced the outcome), which every consumer ignores as stale; it is counted.
+    const end = terminal[0]!;
+    const runEvents = events.filter((ev) => ['JobStarted', 'JobProgressed', 'JobCheckpointed'].includes(ev.eventType));
+    const newer = (ev: LonghaulEvent) => ev.epoch > end.epoch || (ev.epoch === end.epoch && ev.sequence > end.sequence);
+    const ranAgain = runEvents.filter(newer);
+    tally.lateRunEvents += events
+      .slice(events.indexOf(end) + 1)
+      .filter((ev) => runEvents.includes(ev) && !newer(ev)).length;
     if (ranAgain.length > 0)
-      violations.push(`job ${job.id} ran again after ${status}: ${ranAgain.map((x) => x.eventType).join(', ')}`);
+      violations.push(
+        `job ${job.id} ran again after ${status} (epoch ${end.epoch}, sequence ${end.sequence}): ` +
+          ranAgain.map((x) => `${x.eventType} (epoch ${x.epoch}, sequence ${x.sequence})`).join(', '),
+      );
     const starts = events.filter((ev) => ev.eventType === 'JobStarted');
     // A takeover runs the same attempt again (a new epoch); a retry is a new attempt.
     tally.takeovers += starts.filter((s, i) => i > 0 && s.attempt === starts[i - 1]!.attempt).length;
