@@ -126,6 +126,16 @@ describe('the projector', () => {
       const changes = (await states.waitFor(id, '7 state changes', (es) => es.length >= 7)) as JobStateChanged[];
       expect(changes.map((c) => c.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(changes.some((c) => zombieIds.has(c.cause.eventId))).toBe(false);
+      // Announced only with what the request carries, even for the jobs whose request came last
+      // (the notifier finds the job's own webhook in each change).
+      for (const c of changes) {
+        expect(c.webhook, `${id} v${c.version}`).toEqual({
+          url: 'https://hooks.example.com/x',
+          events: [],
+          hasSecret: false,
+        });
+        expect(c.maxAttempts).toBe(3);
+      }
       expect(changes.at(-1)).toMatchObject({ status: 'succeeded', result: `{"job":"${id}"}` });
     }
   }, 90_000);

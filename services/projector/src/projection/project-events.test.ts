@@ -53,6 +53,35 @@ describe('projecting a batch of events', () => {
     expect(docs.get(goldenEvents.JobRequested.jobId)?.status).toBe('succeeded');
   });
 
+  it('holds the changes of lifecycle events that come before the request, and announces them with it, in order', async () => {
+    const { store, docs } = memoryStore();
+    const sent: JobStateChanged[] = [];
+    const project = createEventProjection({
+      store,
+      settings,
+      publishStates: (s) => Promise.resolve(void sent.push(...s)),
+    });
+    const early = await project([goldenEvents.JobStarted, goldenEvents.JobProgressed]);
+    expect(early).toMatchObject({ writes: 1, published: 0 });
+    expect(sent).toEqual([]);
+    expect(docs.get(goldenEvents.JobStarted.jobId)?.pendingChanges.map((c) => c.cause.eventType)).toEqual([
+      'JobStarted',
+      'JobProgressed',
+    ]);
+
+    await project([goldenEvents.JobRequested, goldenEvents.JobSucceeded]);
+    expect(sent.map((s) => [s.version, s.status, s.cause.eventType])).toEqual([
+      [1, 'running', 'JobStarted'],
+      [2, 'running', 'JobProgressed'],
+      [3, 'running', 'JobRequested'],
+      [4, 'succeeded', 'JobSucceeded'],
+    ]);
+    // Every change carries what only the request knows.
+    const webhook = goldenEvents.JobRequested.webhook;
+    expect(webhook).not.toBeNull();
+    for (const s of sent) expect(s.webhook?.url).toBe(webhook!.url);
+  });
+
   it('a crash between write and publish: the same events again re-announce the changes, once', async () => {
     const { store, docs } = memoryStore();
     const crashing = createEventProjection({ store, settings, publishStates: () => Promise.reject(new Error('down')) });

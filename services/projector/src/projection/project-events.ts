@@ -37,7 +37,8 @@ export interface ProjectEventsDeps {
  *    on catch-up it almost always is, so most batches read nothing before writing;
  * 2. write each changed document once, guarded by the version it was read at (a lost guard means
  *    the cache was wrong or another writer got there first: read that job and repeat);
- * 3. publish each accepted change to the state topic, oldest first.
+ * 3. publish each accepted change to the state topic, oldest first — once the job's request is
+ *    projected (lifecycle events may come first, from another topic): until then they wait.
  *
  * Changes stay in the document (`pendingChanges`) until this process knows they are published;
  * a document read with changes it does not know to be published re-publishes them first (same
@@ -114,7 +115,11 @@ export function createEventProjection(deps: ProjectEventsDeps) {
         cache.set(b.doc._id, b.doc);
         applied.push(...b.applied);
         ignored.push(...b.ignored);
-        for (const change of b.doc.pendingChanges) toPublish.push(stateChangedEvent(b.doc, change));
+        // Announced once the request is projected too: a change announced before it would lack
+        // what only the request carries (the job's own webhook, its max attempts), and the
+        // notifier would send no webhook for it. Until then the changes wait in the document.
+        if (b.doc.requested)
+          for (const change of b.doc.pendingChanges) toPublish.push(stateChangedEvent(b.doc, change));
       }
       ids = conflicts;
     }
