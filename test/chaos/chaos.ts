@@ -211,6 +211,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       deliveries: records,
     });
     violations.push(...poller.problems);
+    // KEDA stops here: a scale-in during the check would be taken for a process down for good.
+    await scaler.stop();
     violations.push(...(await notReady(fleet, api)));
 
     return {
@@ -401,15 +403,19 @@ async function notReady(fleet: Fleet, api: IngressUnderTest): Promise<string[]> 
   );
   const out: string[] = [];
   const urls = [
-    { name: 'ingress', url: api.url },
-    ...fleet.live().map((m) => ({ name: `${m.role} ${m.worker.name}`, url: m.worker.opsUrl })),
+    { name: 'ingress', url: api.url, output: () => '' },
+    ...fleet.live().map((m) => ({
+      name: `${m.role} ${m.worker.name}`,
+      url: m.worker.opsUrl,
+      output: () => `; its last output:\n${m.worker.output().slice(-3_000)}`,
+    })),
   ];
-  for (const { name, url } of urls) {
+  for (const { name, url, output } of urls) {
     const ok = await waitFor(`${name} ready`, async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, {
       timeoutMs: 60_000,
       intervalMs: 500,
     }).catch(() => false);
-    if (!ok) out.push(`${name} is not ready at the end (crashed for good?)`);
+    if (!ok) out.push(`${name} is not ready at the end (crashed for good?)${output()}`);
   }
   return out;
 }
