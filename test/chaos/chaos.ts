@@ -186,6 +186,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const res = await api.call<{ status: string; result: unknown }>('GET', `/v1/jobs/${job.id}`, { key });
       finalView.set(job.id, res.body);
     }
+    // Quiet first: the projector has announced every change and the notifier has stored every
+    // delivery of them (each commits an offset only then). A notifier restarted near the end may
+    // still be reading; judged before that, its deliveries would look lost.
+    await waitForCaughtUp(kafka, api.prefix, o.log);
     const deliveries = api.db.collection<DeliveryDocument>('webhook_deliveries');
     await waitFor(
       'no webhook delivery left pending',
@@ -394,6 +398,26 @@ async function injectFaults(deps: {
   for (const fault of plan) {
     await pause(jitter(gap));
     await fault().catch((err: unknown) => o.log(`fault failed: ${String(err)}`));
+  }
+}
+
+/** Wait until the projector's and then the notifier's group have committed to the end of their topics. */
+async function waitForCaughtUp(kafka: Component, prefix: string, log: (line: string) => void): Promise<void> {
+  const admin = new Kafka({ clientId: 'chaos-check', brokers: [kafka.endpoint], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    for (const name of ['projector', 'notifier'] as const) {
+      await waitFor(
+        `the ${name} to catch up`,
+        async () => {
+          const lag = await readGroupLag(admin, consumerGroups(prefix)[name]).catch(() => undefined);
+          return lag !== undefined && lag.partitions.every((p) => p.lag === 0);
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      ).catch((err: unknown) => log(String(err)));
+    }
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
 }
 

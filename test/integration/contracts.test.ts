@@ -2,6 +2,7 @@ import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { describe, expect, it } from 'vitest';
 import {
   PoisonMessageError,
+  SchemaRegistryUnavailableError,
   createEventCodec,
   createSchemaRegistry,
   eventTypes,
@@ -80,5 +81,17 @@ describe('event contracts in the real Schema Registry', () => {
     await expect(codec.decode({ value: await registry.encode(id, { a: 1 }) })).rejects.toBeInstanceOf(
       PoisonMessageError,
     );
+  });
+
+  it('does not call a valid event poison when the registry cannot be reached: the consumer reads it again later', async () => {
+    const { value } = await codec.encode(goldenEvents.JobSucceeded);
+    // A process that has not seen this schema yet, and a registry that is not there.
+    const unreachable = createEventCodec(createSchemaRegistry({ url: 'http://127.0.0.1:9' }), prefix);
+    const err: unknown = await unreachable.decode({ value }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SchemaRegistryUnavailableError);
+    expect(err).not.toBeInstanceOf(PoisonMessageError);
+    // Once the registry answers, the message decodes.
+    const fresh = createEventCodec(createSchemaRegistry({ url: testStack().schemaRegistryUrl }), prefix);
+    expect(await fresh.decode({ value })).toEqual(goldenEvents.JobSucceeded);
   });
 });

@@ -36,6 +36,26 @@ export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
 }
 
+/**
+ * The schema registry could not be asked (down, slow, refusing connections): the message may be
+ * fine. Not a PoisonMessageError: the consumer stops on it and reads the message again later.
+ */
+export class SchemaRegistryUnavailableError extends Error {
+  override readonly name = 'SchemaRegistryUnavailableError';
+}
+
+/**
+ * The registry's client reports every failure with an HTTP status: 404 is an id the registry
+ * does not know (the message's fault); anything else is the registry's — its client gives
+ * network errors and timeouts as 400 (or 408).
+ */
+export function registryUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { status, code } = err as { status?: unknown; code?: unknown };
+  if (typeof status === 'number') return status !== 404;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
+
 /** An event ready for the publisher; its key is the job id, so one job's events stay in order. */
 export type EncodedEvent = OutgoingMessage;
 
@@ -96,6 +116,12 @@ export function createEventCodec(registry: SchemaRegistry, topicPrefix: string):
       try {
         decoded = await registry.decode(message.value);
       } catch (err) {
+        // The registry not answering is not the message's fault: skipping it would lose it.
+        if (registryUnavailable(err)) {
+          throw new SchemaRegistryUnavailableError(`the schema registry did not answer: ${(err as Error).message}`, {
+            cause: err,
+          });
+        }
         throw new PoisonMessageError(`cannot decode: ${(err as Error).message}`, { cause: err });
       }
       const type = (decoded as { eventType?: unknown } | null)?.eventType;

@@ -5,6 +5,7 @@ export { goldenEvents } from './golden';
 export {
   EVENT_TYPE_HEADER,
   PoisonMessageError,
+  SchemaRegistryUnavailableError,
   createEventCodec,
   jobEventTypes,
   type EncodedEvent,

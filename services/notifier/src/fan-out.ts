@@ -157,6 +157,7 @@ export function createFanOut(deps: FanOutDeps) {
       const careful = Date.now() < (carefulUntil.get(batch.partition) ?? 0);
       const fresh: NewDelivery[] = [];
       const stored: DeliveryDocument[] = [];
+      const storedOffsets: bigint[] = [];
       for (const message of batch.messages) {
         deps.metrics.messagesConsumed.inc({ topic: batch.topic });
         const change = await decode(message, batch.partition);
@@ -164,6 +165,7 @@ export function createFanOut(deps: FanOutDeps) {
         const offset = BigInt(message.offset);
         if (careful || offset <= entry.lastTracked) {
           stored.push(...docs);
+          storedOffsets.push(offset);
           continue;
         }
         entry.ledger.track(offset);
@@ -185,14 +187,15 @@ export function createFanOut(deps: FanOutDeps) {
         const inserted = await deps.store.insertNew(stored);
         deps.metrics.deliveriesScheduled.inc(inserted.size);
         deps.dispatcher.add(stored.filter((d) => inserted.has(d._id)));
-        for (const message of batch.messages) {
-          const offset = BigInt(message.offset);
-          if (offset > entry.lastTracked) {
-            entry.ledger.track(offset);
-            entry.ledger.finish(offset);
-            entry.lastTracked = offset;
-          }
+      }
+      // Their deliveries are stored now: committable. That includes a message an earlier read
+      // tracked but stopped short of handing on (the batch went stale, or a decode failed).
+      for (const offset of storedOffsets) {
+        if (offset > entry.lastTracked) {
+          entry.ledger.track(offset);
+          entry.lastTracked = offset;
         }
+        entry.ledger.finish(offset);
       }
       deps.metrics.deliveriesScheduled.inc(fresh.length);
       deps.dispatcher.addNew(fresh);

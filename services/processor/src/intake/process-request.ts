@@ -1,4 +1,11 @@
-import { EVENT_TYPE_HEADER, PoisonMessageError, type EventCodec, type JobRequested } from '@longhaul/contracts';
+import {
+  EVENT_TYPE_HEADER,
+  PoisonMessageError,
+  SchemaRegistryUnavailableError,
+  type EventCodec,
+  type JobRequested,
+  type LonghaulEvent,
+} from '@longhaul/contracts';
 import type { JobTypeCatalog } from '@longhaul/job-types';
 import { traceIdOf } from '@longhaul/telemetry';
 import type { AcceptanceReader } from '../acceptances';
@@ -85,6 +92,24 @@ export function createRequestProcessor(deps: ProcessDeps): (delivery: Delivery) 
   };
 }
 
+/**
+ * Decode the request, waiting out a schema registry that does not answer (the request is fine:
+ * dead-lettering it as poison would lose it). Null when the wait is given up.
+ */
+async function decodeWhenRegistryAnswers(deps: ProcessDeps, delivery: Delivery): Promise<LonghaulEvent | null> {
+  for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await deps.codec.decode(delivery.message);
+    } catch (err) {
+      if (!(err instanceof SchemaRegistryUnavailableError)) throw err;
+      deps.logger.warn({ err: err.message, offset: delivery.offset }, 'schema registry unavailable; retrying');
+      if (deps.isStopping() || !delivery.isCurrent()) return null;
+      await new Promise((r) => setTimeout(r, delay));
+      if (deps.isStopping() || !delivery.isCurrent()) return null;
+    }
+  }
+}
+
 async function processDelivery(
   deps: ProcessDeps,
   delivery: Delivery,
@@ -93,7 +118,8 @@ async function processDelivery(
 ): Promise<void> {
   let request: JobRequested;
   try {
-    const event = await deps.codec.decode(delivery.message);
+    const event = await decodeWhenRegistryAnswers(deps, delivery);
+    if (!event) return; // stopping, or the partition moved: it is read again
     const checked = checkRequest(event, delivery.message.key, deps.catalog, deps.handlers);
     if (!checked.ok) {
       if (await deadLetterPoison(deps, delivery, checked.reason, checked.request)) delivery.done();
