@@ -295,3 +295,38 @@ describe('the processor', () => {
     expect(ofType(failed, 'JobFailed')[0]!.error.detail).toContain('unknown job type');
   });
 });
+
+describe('the processor at a concurrency of 2', () => {
+  let api: IngressUnderTest;
+  let events: EventLog;
+  let processor: ProcessorUnderTest;
+
+  beforeAll(async () => {
+    api = await startIngress();
+    processor = await startProcessor(api, { LONGHAUL_PROCESSOR_CONCURRENCY: '2' });
+    events = await followEvents(api.prefix);
+  }, 120_000);
+
+  afterAll(async () => {
+    await events?.stop();
+    if (processor?.alive()) await processor.terminate();
+    await api?.stop();
+  });
+
+  it('never runs more than 2 handlers at once, and runs the rest as slots free up', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await submitJob(api, 'sleep', { ms: 500 }));
+    const runs = await Promise.all(
+      ids.map(async (id) => {
+        const seen = await events.waitFor(id, 'succeeded', (es) => es.some(isTerminal));
+        // JobStarted is stamped as the handler is called, JobSucceeded as it returns.
+        return { start: ofType(seen, 'JobStarted')[0]!.time, end: ofType(seen, 'JobSucceeded')[0]!.time };
+      }),
+    );
+    const running = (at: number) => runs.filter((r) => r.start <= at && at < r.end).length;
+    expect(Math.max(...runs.map((r) => running(r.start)))).toBeLessThanOrEqual(2);
+    // Two at a time: six half-second jobs take at least three rounds.
+    const span = Math.max(...runs.map((r) => r.end)) - Math.min(...runs.map((r) => r.start));
+    expect(span).toBeGreaterThanOrEqual(3 * 500);
+  }, 60_000);
+});

@@ -257,7 +257,7 @@ async function processDelivery(
         if (!delivery.isCurrent()) return;
         const lease = await takeLease(deps, request, decision);
         if (!lease) continue;
-        // The slot is given back once the outcome is stored; announcing it needs none.
+        // The slot is given back once the handler returned; storing and announcing the outcome need none.
         const end = await runHere(deps, job, lease, release);
         if (end === 'finished') {
           delivery.done();
@@ -298,9 +298,9 @@ async function runHere(
   deps: ProcessDeps,
   job: { request: JobRequested; traceHeaders: Record<string, string> },
   lease: RunLease,
-  onStored: () => void,
+  onHandlerDone: () => void,
 ): Promise<RunEnd> {
-  const run = startRun(deps, job, lease, onStored);
+  const run = startRun(deps, job, lease, onHandlerDone);
   deps.localRuns.set(job.request.jobId, run);
   try {
     return await run.ended;

@@ -67,14 +67,16 @@ export interface RunLease {
 
 /**
  * Run one attempt of a job under a lease just taken: handler, events, outcome, in that order.
- * `onStored` is called once the outcome is durable (or the run was handed back): what is left,
- * announcing it, no longer needs one of the process's slots.
+ * `onHandlerDone` is called once the handler has returned (or was abandoned): what is left —
+ * storing the outcome, announcing it — no longer needs one of the process's slots, which bound
+ * the handlers running at once. (Runs storing an outcome are bounded too: each came from a slot,
+ * and while the database does not answer, no new run can claim its job either.)
  */
 export function startRun(
   deps: RunDeps,
   job: { request: JobRequested; traceHeaders: Record<string, string> },
   lease: RunLease,
-  onStored: () => void = () => undefined,
+  onHandlerDone: () => void = () => undefined,
 ): LocalRun {
   const { request } = job;
   const { settings } = deps;
@@ -134,6 +136,7 @@ export function startRun(
       deps.leases.drop(request.jobId);
       events.stopProgress();
       deps.metrics.inFlight.dec();
+      onHandlerDone();
     }
     if (outcome === 'handed-back') {
       if (!leaseLost) await deps.store.release(request.jobId, holder).catch(() => undefined);
@@ -151,7 +154,6 @@ export function startRun(
         onError: (err) => logger.warn({ err }, 'storing the outcome failed'),
       },
     );
-    onStored();
     if (!stored || leaseLost) return 'handed-back';
     deps.metrics.jobDuration.observe({ type: request.jobType, outcome: end.state }, (Date.now() - startedAt) / 1000);
     countOutcome(deps.metrics, request.jobType, end);
