@@ -23,6 +23,17 @@ function memoryStore() {
 }
 
 const settings = { retentionMs: 86_400_000 };
+
+/** A projection on `store` that keeps what it announces, in order. */
+function announcing(store: JobStore) {
+  const sent: JobStateChanged[] = [];
+  const project = createEventProjection({
+    store,
+    settings,
+    publishStates: (s) => Promise.resolve(void sent.push(...s)),
+  });
+  return { project, sent };
+}
 const events: ProjectedEvent[] = [
   goldenEvents.JobRequested,
   goldenEvents.JobStarted,
@@ -33,12 +44,7 @@ const events: ProjectedEvent[] = [
 describe('projecting a batch of events', () => {
   it('writes each job once and announces every accepted change in order', async () => {
     const { store, docs } = memoryStore();
-    const sent: JobStateChanged[] = [];
-    const project = createEventProjection({
-      store,
-      settings,
-      publishStates: (s) => Promise.resolve(void sent.push(...s)),
-    });
+    const { project, sent } = announcing(store);
     const out = await project([...events, goldenEvents.JobStarted]);
     expect(out).toMatchObject({ writes: 1, published: 4 });
     expect(out.ignored.map((i) => i.reason)).toEqual(['stale']);
@@ -55,12 +61,7 @@ describe('projecting a batch of events', () => {
 
   it('holds the changes of lifecycle events that come before the request, and announces them with it, in order', async () => {
     const { store, docs } = memoryStore();
-    const sent: JobStateChanged[] = [];
-    const project = createEventProjection({
-      store,
-      settings,
-      publishStates: (s) => Promise.resolve(void sent.push(...s)),
-    });
+    const { project, sent } = announcing(store);
     const early = await project([goldenEvents.JobStarted, goldenEvents.JobProgressed]);
     expect(early).toMatchObject({ writes: 1, published: 0 });
     expect(sent).toEqual([]);
@@ -89,12 +90,7 @@ describe('projecting a batch of events', () => {
     expect(docs.get(goldenEvents.JobRequested.jobId)?.version).toBe(2);
 
     // A new process (it knows nothing was published) gets the batch again, then the rest.
-    const sent: JobStateChanged[] = [];
-    const project = createEventProjection({
-      store,
-      settings,
-      publishStates: (s) => Promise.resolve(void sent.push(...s)),
-    });
+    const { project, sent } = announcing(store);
     const again = await project(events.slice(0, 2));
     expect(again.applied).toHaveLength(0);
     expect(sent.map((s) => s.version)).toEqual([1, 2]);
