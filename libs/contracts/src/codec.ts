@@ -49,7 +49,7 @@ export class SchemaRegistryUnavailableError extends Error {
  * does not know (the message's fault); anything else is the registry's — its client gives
  * network errors and timeouts as 400 (or 408).
  */
-export function registryUnavailable(err: unknown): boolean {
+function registryUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { status, code } = err as { status?: unknown; code?: unknown };
   if (typeof status === 'number') return status !== 404;

@@ -92,34 +92,33 @@ export function createRequestProcessor(deps: ProcessDeps): (delivery: Delivery) 
   };
 }
 
-/**
- * Decode the request, waiting out a schema registry that does not answer (the request is fine:
- * dead-lettering it as poison would lose it). Null when the wait is given up.
- */
-async function decodeWhenRegistryAnswers(deps: ProcessDeps, delivery: Delivery): Promise<LonghaulEvent | null> {
-  for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
-    try {
-      return await deps.codec.decode(delivery.message);
-    } catch (err) {
-      if (!(err instanceof SchemaRegistryUnavailableError)) throw err;
-      deps.logger.warn({ err: err.message, offset: delivery.offset }, 'schema registry unavailable; retrying');
-      if (deps.isStopping() || !delivery.isCurrent()) return null;
-      await new Promise((r) => setTimeout(r, delay));
-      if (deps.isStopping() || !delivery.isCurrent()) return null;
-    }
-  }
-}
-
 async function processDelivery(
   deps: ProcessDeps,
   delivery: Delivery,
   release: () => void,
   ensureSlot: () => Promise<void>,
 ): Promise<void> {
+  const giveUp = () => deps.isStopping() || !delivery.isCurrent();
   let request: JobRequested;
   try {
-    const event = await decodeWhenRegistryAnswers(deps, delivery);
-    if (!event) return; // stopping, or the partition moved: it is read again
+    // A registry that does not answer is waited out: the request may be fine, and dead-lettering
+    // it as poison would lose it. Given up (stopping, or the partition moved): it is read again.
+    let event: LonghaulEvent | undefined;
+    const decoded = await persist(
+      async () => {
+        event = await deps.codec.decode(delivery.message);
+      },
+      {
+        giveUp,
+        retryable: (err) => err instanceof SchemaRegistryUnavailableError,
+        onError: (err) =>
+          deps.logger.warn(
+            { err: (err as Error).message, offset: delivery.offset },
+            'schema registry unavailable; retrying',
+          ),
+      },
+    );
+    if (!decoded || !event) return;
     const checked = checkRequest(event, delivery.message.key, deps.catalog, deps.handlers);
     if (!checked.ok) {
       if (await deadLetterPoison(deps, delivery, checked.reason, checked.request)) delivery.done();
@@ -139,7 +138,6 @@ async function processDelivery(
   }
   const job = { request, traceHeaders: traceHeadersOf(delivery.message.headers) };
   const logger = deps.logger.child({ jobId: request.jobId, ...traceIdOf(job.traceHeaders) });
-  const giveUp = () => deps.isStopping() || !delivery.isCurrent();
   const onError = (err: unknown) => logger.warn({ err }, 'job store unavailable; retrying');
 
   if (deps.paused.isPaused(request.jobType)) {

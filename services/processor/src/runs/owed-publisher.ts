@@ -29,17 +29,19 @@ export async function publishOwed(
 /**
  * Retry an operation that must happen (store an outcome, publish what is owed) through
  * infrastructure outages, with capped backoff, until it succeeds or `giveUp()` says the caller
- * no longer needs it (shutdown, lease lost). Returns false when it gave up.
+ * no longer needs it (shutdown, lease lost). Returns false when it gave up. An error
+ * `retryable` refuses is thrown at once (by default every error is retried).
  */
 export async function persist(
   op: () => Promise<void>,
-  opts: { giveUp: () => boolean; onError: (err: unknown) => void },
+  opts: { giveUp: () => boolean; onError: (err: unknown) => void; retryable?: (err: unknown) => boolean },
 ): Promise<boolean> {
   for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
     try {
       await op();
       return true;
     } catch (err) {
+      if (opts.retryable && !opts.retryable(err)) throw err;
       opts.onError(err);
       if (opts.giveUp()) return false;
       await new Promise((r) => setTimeout(r, delay));
