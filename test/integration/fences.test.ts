@@ -119,6 +119,34 @@ describe('fenced transitions', () => {
     expect(await fences.read('absent', keyOf)).toBeNull();
   });
 
+  it('a fence keeps the new fields as one text field; dates, nulls and nested lists come back as they were', async () => {
+    const fences = createFencedTransitions(conn.db, runs, 'run_fences');
+    const keyOf = (r: Run) => (r.state === 'running' ? `${r.epoch}/end` : null);
+    await runs.insertOne({ _id: 'text', state: 'running', epoch: 1, owner: 'a' });
+    const at = new Date('2026-11-29T12:00:00.123Z');
+    const to = {
+      state: 'succeeded',
+      owner: null,
+      endedAt: at,
+      owed: [{ event: { attempt: 2, time: 1.5, tags: ['x'] } }],
+    };
+    expect(await fences.transition('text', '1/end', { state: 'running', epoch: 1 }, to, 't', { lazy: true })).toBe(
+      true,
+    );
+    const raw = await conn.db
+      .collection<{ _id: string; [field: string]: unknown }>('run_fences')
+      .findOne({ _id: 'text/1/end' });
+    expect(typeof raw?.['toText']).toBe('string');
+    expect(raw).not.toHaveProperty('to');
+    const read = (await fences.read('text', keyOf)) as unknown as Record<string, unknown>;
+    expect(read).toMatchObject({ _id: 'text', state: 'succeeded', epoch: 1, owner: null, owed: to.owed });
+    expect(read['endedAt']).toEqual(at);
+    expect(read['endedAt']).toBeInstanceOf(Date);
+    // The loser of a race rolls the document forward from the text too.
+    expect(await fences.transition('text', '1/end', { state: 'running', epoch: 1 }, { owner: 'b' })).toBe(false);
+    expect(await runs.findOne({ _id: 'text' })).toMatchObject({ state: 'succeeded', owner: null, endedAt: at });
+  });
+
   it('batched inserts: of many racing inserts of one _id (some in the same batch) exactly one is told it won', async () => {
     interface Doc {
       _id: string;

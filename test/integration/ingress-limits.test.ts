@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventCodec, createSchemaRegistry, type JobRequested } from '@longhaul/contracts';
 import { startIngress, type IngressUnderTest } from '../helpers/ingress';
@@ -108,6 +109,66 @@ describe('ingress limits, metrics and the outbox relay', () => {
       expect(event).toMatchObject({ jobId: id, eventId: 'evt-stranded-1', tenant: 'acme', time: createdAt.getTime() });
       const metrics = await (await fetch(`${api.url}/metrics`)).text();
       expect(metrics).toMatch(/longhaul_acceptances_relayed_total\{service="ingress"\} 1/);
+    },
+  );
+  it(
+    'a retry with the Idempotency-Key of a request that died after writing its record publishes that job',
+    { timeout: 60_000 },
+    async () => {
+      const api = await startIngress();
+      started.push(api);
+      const db = api.db;
+      const body = { type: 'sleep', payload: { ms: 1 } };
+      const headers = (key: string) => ({ 'idempotency-key': key });
+      // A finished request with this body, to learn the fingerprint the ingress gives it.
+      const first = await api.call('POST', '/v1/jobs', { key: tenants.acme.key, body, headers: headers('k-first') });
+      expect(first.status).toBe(202);
+      const keyId = (key: string) => `acme:${createHash('sha256').update(key).digest('base64url')}`;
+      const done = await db.collection('idempotency_keys').findOne({ _id: keyId('k-first') as never });
+      // What a request with key k-died leaves when it dies after writing its acceptance record,
+      // before its outbox entry (they are written side by side) and before producing: the key's
+      // claim, expired, and the record. Nothing on the topic.
+      const id = '01KA00000000000000000DEAD1';
+      const now = Date.now();
+      await db.collection('idempotency_keys').insertOne({
+        _id: keyId('k-died') as never,
+        tenant: 'acme',
+        fingerprint: done?.['fingerprint'],
+        jobId: id,
+        state: 'in_flight',
+        leaseUntil: new Date(now - 1_000),
+        expiresAt: new Date(now + 3_600_000),
+        response: null,
+      });
+      await db.collection('acceptances').insertOne({
+        _id: id as never,
+        tenant: 'acme',
+        type: 'sleep',
+        state: 'accepted',
+        createdAt: new Date(now - 10_000),
+        rejectedAt: null,
+        cancelRequestedAt: null,
+        request: JSON.stringify({
+          eventId: 'evt-died-1',
+          payload: '{"ms":1}',
+          maxAttempts: 3,
+          timeoutMs: 60_000,
+          webhook: null,
+          traceHeaders: {},
+        }),
+      });
+      const retry = await api.call('POST', '/v1/jobs', { key: tenants.acme.key, body, headers: headers('k-died') });
+      expect(retry.status).toBe(202);
+      expect(retry.body).toMatchObject({ id, status: 'queued' });
+      const codec = createEventCodec(createSchemaRegistry({ url: testStack().schemaRegistryUrl }), api.prefix);
+      const messages = await readMessages(`${api.prefix}jobs.requested`, 2, { timeoutMs: 10_000 });
+      const events = (await Promise.all(messages.map((m) => codec.decode({ value: m.value })))) as JobRequested[];
+      expect(events.map((e) => e.jobId).sort()).toEqual([(first.body as { id: string }).id, id].sort());
+      expect(events.find((e) => e.jobId === id)).toMatchObject({ eventId: 'evt-died-1', tenant: 'acme' });
+      // And the same key again is a replay of that answer.
+      const again = await api.call('POST', '/v1/jobs', { key: tenants.acme.key, body, headers: headers('k-died') });
+      expect(again.body).toMatchObject({ id });
+      expect(api.violations).toEqual([]);
     },
   );
 });

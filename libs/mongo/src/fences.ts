@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db, Document, Filter, MatchKeysAndValues } from 'mongodb';
+import { BSON, type Collection, type Db, type Document, type Filter, type MatchKeysAndValues } from 'mongodb';
 import { createBatchedInserts } from './batched-inserts';
 
 /**
@@ -38,14 +38,24 @@ export interface FencedTransitions<T extends Document> {
 /** Fences a read follows at most: a job's state changes a few times between two reads, not hundreds. */
 const MAX_CHAIN = 64;
 
+/**
+ * `to` is stored as Extended JSON text (`toText`): FerretDB converts every nested field of a
+ * document on each write, and a run's end carries the events it owes, so the fence as one text
+ * field costs the database much less (docs/architecture.md). Fences written before keep `to`.
+ */
 interface Fence {
   _id: string;
   target: string;
   from: Document;
-  to: Document;
+  to?: Document;
+  toText?: string;
   token: string;
   at: Date;
 }
+
+const storedTo = (to: Document): string => BSON.EJSON.stringify(to, { relaxed: true });
+const fenceTo = (fence: Fence): Document =>
+  fence.toText !== undefined ? (BSON.EJSON.parse(fence.toText, { relaxed: true }) as Document) : (fence.to ?? {});
 
 export function createFencedTransitions<T extends Document & { _id: string }>(
   db: Db,
@@ -60,12 +70,19 @@ export function createFencedTransitions<T extends Document & { _id: string }>(
       projection: { _id: 1 },
     });
     if (stillThere)
-      await documents.updateOne({ _id: fence.target } as Filter<T>, { $set: fence.to as MatchKeysAndValues<T> });
+      await documents.updateOne({ _id: fence.target } as Filter<T>, { $set: fenceTo(fence) as MatchKeysAndValues<T> });
   }
 
   return {
     async transition(id, fromKey, fromMatch, to, token = randomUUID(), opts = {}) {
-      const fence: Fence = { _id: `${id}/${fromKey}`, target: id, from: fromMatch, to, token, at: new Date() };
+      const fence: Fence = {
+        _id: `${id}/${fromKey}`,
+        target: id,
+        from: fromMatch,
+        toText: storedTo(to),
+        token,
+        at: new Date(),
+      };
       if (!(await inserts.insert(fence))) {
         const winner = await fences.findOne({ _id: fence._id });
         if (winner) await rollForward(winner);
@@ -81,7 +98,7 @@ export function createFencedTransitions<T extends Document & { _id: string }>(
         if (key === null) break;
         const fence = await fences.findOne({ _id: `${id}/${key}` });
         if (!fence) break;
-        doc = { ...doc, ...(fence.to as Partial<T>) };
+        doc = { ...doc, ...(fenceTo(fence) as Partial<T>) };
       }
       return doc;
     },

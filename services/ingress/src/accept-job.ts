@@ -111,7 +111,9 @@ async function writeAcceptance(
     if (!isDuplicateKey(err)) throw err;
     const existing = await storeCall(() => deps.acceptances.find(jobId, input.tenant));
     if (!existing) throw unavailable(deps, 'the job could not be accepted; retry');
-    return { record: existing, pending: await storeCall(() => deps.acceptances.isPending(jobId)) };
+    // Published again whether or not the first try got that far (its outbox entry may never
+    // have been written): the same event, which every consumer takes once.
+    return { record: existing, pending: true };
   }
 }
 

@@ -5,17 +5,19 @@ import { isDuplicateKey } from './store-call';
 /**
  * Acceptance records and their outbox: the promise behind every `202`.
  *
- * Per request: an outbox entry, then the acceptance record (what status reads fall back to),
- * then `JobRequested` is produced, then the outbox entry is deleted. An entry still there after
- * the produce timeout plus a margin belongs to a request that died mid-way; the relay claims it
- * (compare-and-set) and publishes its acceptance — or drops it when there is none (no `202`
- * was ever given). A request that gives up deletes its own entry first (compare-and-set against
- * the relay) and marks the record rejected: a 503 is final.
+ * Per request: an outbox entry and the acceptance record (what status reads fall back to),
+ * written side by side, then `JobRequested` is produced, then the outbox entry is deleted.
+ * An entry still there after the produce timeout plus a margin belongs to a request that died
+ * mid-way; the relay claims it (compare-and-set) and publishes its acceptance — or drops it
+ * when there is none (no `202` was ever given). A request that dies with its record written but
+ * not its entry leaves a record nobody can reach (its id was never answered); a retry with the
+ * same Idempotency-Key takes it over and publishes it (acceptJob). A request that gives up
+ * deletes its own entry first (compare-and-set against the relay) and marks the record
+ * rejected: a 503 is final.
  *
- * Shaped for FerretDB on SQLite, which serializes writes and answers only `_id` equality without
- * scanning: hot-path writes are group-committed inserts and deletes, lookups are by `_id` alone
- * (the tenant is checked in code), and the only scans are of the outbox, which holds just the
- * requests in flight.
+ * Hot-path writes are group-committed inserts and deletes, lookups are by `_id` alone (the
+ * tenant is checked in code), and the only scans are of the outbox, which holds just the
+ * requests in flight: the cheapest operations FerretDB has.
  */
 export type AcceptanceState = 'accepted' | 'rejected';
 
@@ -40,6 +42,25 @@ export interface AcceptanceRecord {
   };
 }
 
+/**
+ * As stored: `request` is JSON text. FerretDB converts every nested field on each write and
+ * read, and nothing filters on the request's fields (docs/architecture.md). Records written
+ * before keep it as a subdocument and are still read.
+ */
+type StoredAcceptance = Omit<AcceptanceRecord, 'request'> & { request: string | AcceptanceRecord['request'] };
+
+export function toStored(record: AcceptanceRecord): StoredAcceptance {
+  return { ...record, request: JSON.stringify(record.request) };
+}
+
+export function fromStored(stored: StoredAcceptance): AcceptanceRecord {
+  const { request } = stored;
+  return {
+    ...stored,
+    request: typeof request === 'string' ? (JSON.parse(request) as AcceptanceRecord['request']) : request,
+  };
+}
+
 interface OutboxEntry {
   _id: string;
   createdAt: Date;
@@ -52,8 +73,6 @@ export interface AcceptanceStore {
   insert(record: AcceptanceRecord): Promise<void>;
   /** The record, if it exists and belongs to this tenant. */
   find(id: string, tenant: string): Promise<AcceptanceRecord | null>;
-  /** Not yet acknowledged by Kafka (its outbox entry is still there). */
-  isPending(id: string): Promise<boolean>;
   /** Kafka has it: drop the outbox entry (soon, together with others). */
   markPublished(id: string): Promise<void>;
   /** Write what is waiting (outbox drops) and stop the timer; before the database closes. */
@@ -69,11 +88,10 @@ export interface AcceptanceStore {
 const PUBLISHED_FLUSH_MS = 500;
 
 export function createAcceptanceStore(db: Db): AcceptanceStore {
-  const records: Collection<AcceptanceRecord> = db.collection<AcceptanceRecord>(collections.acceptances);
+  const records: Collection<StoredAcceptance> = db.collection<StoredAcceptance>(collections.acceptances);
   const outbox: Collection<OutboxEntry> = db.collection<OutboxEntry>(collections.acceptanceOutbox);
 
-  // One writer: FerretDB on SQLite lets one write in at a time and slows down sharply when
-  // several contend, so inserts and "published" deletes share a single group-commit queue.
+  // Inserts and "published" deletes share one group-commit queue.
   type Write = { kind: 'insert'; record: AcceptanceRecord } | { kind: 'published'; id: string };
   const writes = createGroupCommit<Write, void>(
     async (batch) => {
@@ -87,38 +105,44 @@ export function createAcceptanceStore(db: Db): AcceptanceStore {
       if (published.length > 0) await outbox.deleteMany({ _id: { $in: published } });
       return results;
     },
-    { maxBatch: 1_000 },
+    // Two batches in flight: PostgreSQL under FerretDB takes concurrent writers well, and a
+    // batch no longer waits for the round trips of the one before it.
+    { maxBatch: 1_000, concurrency: 2 },
   );
 
-  /** The outbox entries first, then the records; a duplicate is reported to its caller alone. */
+  /** The outbox entries and the records, side by side; a duplicate is reported to its caller alone. */
   async function insertAll(batch: AcceptanceRecord[]): Promise<(Error | undefined)[]> {
-    // An entry that already exists (an idempotency takeover) is still pending: fine.
-    await outbox
-      .insertMany(
-        batch.map((r) => ({ _id: r._id, createdAt: r.createdAt, claimedUntil: null })),
-        { ordered: false },
-      )
-      .catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-      });
-    try {
-      await records.insertMany(batch, { ordered: false });
-      return batch.map(() => undefined);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      // Servers differ in whether the rest of an unordered batch went in: settle each record
-      // on its own.
-      return Promise.all(batch.map((r) => insertOne(r)));
-    }
+    const [, settled] = await Promise.all([
+      outbox
+        .insertMany(
+          batch.map((r) => ({ _id: r._id, createdAt: r.createdAt, claimedUntil: null })),
+          { ordered: false },
+        )
+        // An entry that already exists (an idempotency takeover) is pending again: fine.
+        .catch((err: unknown) => {
+          if (!isDuplicateKey(err)) throw err;
+        }),
+      records.insertMany(batch.map(toStored), { ordered: false }).then(
+        () => batch.map(() => undefined),
+        (err: unknown) => {
+          if (!isDuplicateKey(err)) throw err;
+          // Servers differ in whether the rest of an unordered batch went in: settle each
+          // record on its own.
+          return Promise.all(batch.map((r) => insertOne(r)));
+        },
+      ),
+    ]);
+    return settled;
   }
 
   async function insertOne(r: AcceptanceRecord): Promise<Error | undefined> {
     try {
-      await records.insertOne(r);
+      await records.insertOne(toStored(r));
       return undefined;
     } catch (e) {
       if (!isDuplicateKey(e)) return e instanceof Error ? e : new Error(String(e));
-      const existing = await records.findOne({ _id: r._id });
+      const found = await records.findOne({ _id: r._id });
+      const existing = found && fromStored(found);
       return existing?.request.eventId === r.request.eventId ? undefined : (e as Error);
     }
   }
@@ -133,14 +157,14 @@ export function createAcceptanceStore(db: Db): AcceptanceStore {
   publishedTimer.unref();
 
   async function find(id: string, tenant?: string): Promise<AcceptanceRecord | null> {
-    const record = await records.findOne({ _id: id });
+    const found = await records.findOne({ _id: id });
+    const record = found && fromStored(found);
     return record && (tenant === undefined || record.tenant === tenant) ? record : null;
   }
 
   return {
     insert: (record) => writes.submit({ kind: 'insert', record }),
     find,
-    isPending: async (id) => (await outbox.findOne({ _id: id })) !== null,
     markPublished(id) {
       // Deletes wait and go together (at most every PUBLISHED_FLUSH_MS): the relay only looks
       // at entries older than the produce timeout plus a margin, so nothing is republished.

@@ -67,6 +67,11 @@ function boundedCache<V>(limit: number) {
   };
 }
 
+/** The part of an acceptance record's request the notifier reads. */
+interface AcceptanceRequest {
+  webhook: { sealedSecret: string | null } | null;
+}
+
 export async function createSubscriptionDirectory(
   db: Db,
   box: SecretBox,
@@ -77,7 +82,8 @@ export async function createSubscriptionDirectory(
   const acceptances = db.collection<{
     _id: string;
     tenant: string;
-    request: { webhook: { sealedSecret: string | null } | null };
+    /** JSON text (a subdocument in records written before; see the ingress's acceptance-store.ts). */
+    request: string | AcceptanceRequest;
   }>(collections.acceptances);
 
   let byId = new Map<string, SubscriptionDocument>();
@@ -149,7 +155,10 @@ export async function createSubscriptionDirectory(
       let sealed = jobSecrets.get(jobId);
       if (sealed === undefined) {
         const record = await acceptances.findOne({ _id: jobId }, { projection: { tenant: 1, request: 1 } });
-        sealed = record && record.tenant === tenant ? (record.request.webhook?.sealedSecret ?? null) : null;
+        const request =
+          record &&
+          (typeof record.request === 'string' ? (JSON.parse(record.request) as AcceptanceRequest) : record.request);
+        sealed = record && record.tenant === tenant ? (request?.webhook?.sealedSecret ?? null) : null;
         jobSecrets.set(jobId, sealed);
       }
       return sealed === null ? [] : [box.open(sealed)];
