@@ -20,23 +20,12 @@ export function endpointsFor(ports: StackPorts): Endpoints {
   };
 }
 
-/** Gentle JVM settings for a 2-core machine: small heap, serial GC. */
-const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:ActiveProcessorCount=1', '-Xss512k'];
-
-/**
- * The registry is busy only at start (clients cache schemas): C1 alone starts it sooner. Kafka
- * handles every message of every job, so it keeps the full JIT, as a production broker does:
- * after a warm-up C2's code halved pickup latency at 200 jobs/s (p50 187 → 95–104 ms, p99 840 →
- * 411–457 ms; docs/local-stack.md). C1 alone was chosen first for a lighter start.
- */
-const C1_ONLY = ['-XX:TieredStopAtLevel=1'];
+/** Gentle JVM settings for a 2-core machine: small heap, serial GC, C1 only. */
+const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:ActiveProcessorCount=1', '-Xss512k'];
 
 /** Kafka 4.x still calls sun.misc.Unsafe, which Java 24+ warns about at every start. */
-const jvmFlagsFor = (javaMajor: number, extra: readonly string[] = []) => [
-  ...JVM_FLAGS,
-  ...extra,
-  ...(javaMajor >= 24 ? ['--sun-misc-unsafe-memory-access=allow'] : []),
-];
+const jvmFlagsFor = (javaMajor: number) =>
+  javaMajor >= 24 ? [...JVM_FLAGS, '--sun-misc-unsafe-memory-access=allow'] : JVM_FLAGS;
 
 const LOG4J2 = `<?xml version="1.0" encoding="UTF-8"?>
 <Configuration status="WARN">
@@ -141,7 +130,7 @@ export function registrySpec(opts: {
   return {
     name: 'registry',
     command: opts.java,
-    args: ['-Xms64m', '-Xmx384m', ...jvmFlagsFor(opts.javaMajor, C1_ONLY), '-jar', opts.installed.registryJar],
+    args: ['-Xms64m', '-Xmx384m', ...jvmFlagsFor(opts.javaMajor), '-jar', opts.installed.registryJar],
     cwd: dir,
     env: {
       ...process.env,
