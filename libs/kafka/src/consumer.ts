@@ -20,8 +20,13 @@ export interface ConsumerRunnerOptions {
   readonly onRebalancing?: () => void;
   /** Joined with a (new) assignment. */
   readonly onJoin?: (assignment: Record<string, number[]>) => void;
-  /** Called when kafkajs gives up on the consumer (a crash it will not restart from). */
+  /**
+   * Called when the consumer is gone for good: kafkajs gave up on it (a crash it does not restart
+   * from) and starting it again here kept failing for `rejoin.giveUpAfterMs`.
+   */
   readonly onFatal: (err: Error) => void;
+  /** Starting again after such a crash: first delay, doubling up to `maxDelayMs`, until `giveUpAfterMs`. */
+  readonly rejoin?: { firstDelayMs?: number; maxDelayMs?: number; giveUpAfterMs?: number };
 }
 
 export interface ConsumerRunner {
@@ -64,8 +69,64 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
     joined = false;
     const { error, restart } = e.payload;
     opts.logger.error({ groupId: opts.groupId, err: error, restart }, 'consumer crashed');
-    if (!restart && !stopped) opts.onFatal(error);
+    if (!restart && !stopped) rejoin(error);
   });
+
+  // Offsets are resolved by the handler, message by message: a batch cut short by a rebalance
+  // or shutdown must not commit what it did not finish.
+  const run = () =>
+    consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: opts.autoCommit ?? true,
+      partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
+      eachBatch: opts.eachBatch,
+    });
+
+  /**
+   * kafkajs does not restart a consumer after some errors it takes for permanent, such as a
+   * join refused while the broker restarts ("The coordinator is not aware of this member").
+   * They pass: the same consumer (it has disconnected; its subscriptions and listeners stay) is
+   * connected and run again, with backoff, so the process keeps its running work instead of
+   * exiting. A crash while doing so is taken up by the same loop.
+   */
+  let rejoining = false;
+  let crashedAgain = false;
+  /** Set by a crash; kept while a restarted consumer crashes again within a minute (no endless loop). */
+  let deadline = 0;
+  let upSince = 0;
+  const rejoinOpts = { firstDelayMs: 1_000, maxDelayMs: 30_000, giveUpAfterMs: 5 * 60_000, ...opts.rejoin };
+  function rejoin(cause: Error): void {
+    if (rejoining) {
+      crashedAgain = true;
+      return;
+    }
+    rejoining = true;
+    if (deadline === 0 || Date.now() - upSince > 60_000) deadline = Date.now() + rejoinOpts.giveUpAfterMs;
+    void (async () => {
+      let last = cause;
+      for (let delay = rejoinOpts.firstDelayMs; ; delay = Math.min(delay * 2, rejoinOpts.maxDelayMs)) {
+        if (Date.now() + delay > deadline) break;
+        await new Promise((r) => setTimeout(r, delay));
+        if (stopped) break;
+        crashedAgain = false;
+        try {
+          await consumer.connect();
+          await run();
+          if (crashedAgain || stopped) continue;
+          opts.logger.warn({ groupId: opts.groupId }, 'consumer started again after a crash');
+          upSince = Date.now();
+          rejoining = false;
+          return;
+        } catch (err) {
+          last = err as Error;
+          opts.logger.warn({ groupId: opts.groupId, err, retryInMs: delay }, 'starting the consumer again failed');
+          await consumer.disconnect().catch(() => undefined);
+        }
+      }
+      rejoining = false;
+      if (!stopped) opts.onFatal(last);
+    })();
+  }
 
   return {
     consumer,
@@ -77,14 +138,7 @@ export function createConsumerRunner(opts: ConsumerRunnerOptions): ConsumerRunne
           logger: opts.logger,
         });
       }
-      // Offsets are resolved by the handler, message by message: a batch cut short by a
-      // rebalance or shutdown must not commit what it did not finish.
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        autoCommit: opts.autoCommit ?? true,
-        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
-        eachBatch: opts.eachBatch,
-      });
+      await run();
     },
     async stop() {
       stopped = true;

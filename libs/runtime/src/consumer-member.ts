@@ -42,8 +42,9 @@ export async function startConsumerMember(
 }
 
 /**
- * A consumer runner of a service: it logs as the service's `name` component, and a crash kafkajs
- * will not restart from shuts the service down (its supervisor starts it again).
+ * A consumer runner of a service: it logs as the service's `name` component, and a consumer that
+ * cannot be started again after a crash (see createConsumerRunner) shuts the service down (its
+ * supervisor starts it again).
  */
 export function createServiceConsumer(
   opts: Omit<ConsumerRunnerOptions, 'logger' | 'onFatal'>,
