@@ -447,6 +447,8 @@ describe('the webhooks API (ingress against the real stack)', () => {
       expect(stored).toMatchObject({ state: 'pending', attempts: 0, replays: 1, finishedAt: null, partition: 0 });
       expect(stored.nextAttemptAt!.getTime()).toBeLessThanOrEqual(Date.now());
       expect(stored.log).toHaveLength(1);
+      // What the notifier owning partition 0 polls for (no notifier runs in this test).
+      expect(await api.db.collection('webhook_replays').findOne({ _id: id as never })).toMatchObject({ partition: 0 });
       const again = await api.call<Problem>('POST', `/v1/webhook-deliveries/${id}/replay`, { key: acme });
       expect(again.status).toBe(409);
       expect(again.body.type).toBe('/problems/delivery-pending');

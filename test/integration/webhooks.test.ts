@@ -216,6 +216,8 @@ describe('webhooks: signed, retried, isolated, never lost', () => {
     const got = forJob(down, id);
     expect(got).toHaveLength(4);
     expect(got[3]!.headers['webhook-id']).toBe(dead!._id);
+    // The notifier found the replay through its entry in webhook_replays, and took the entry.
+    expect(await api.db.collection('webhook_replays').countDocuments({ _id: dead!._id as never })).toBe(0);
   }, 60_000);
 
   it('never lets a hanging receiver delay a healthy one', async () => {

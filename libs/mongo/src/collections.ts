@@ -29,6 +29,12 @@ export const collections = {
   webhookSigningSecrets: 'webhook_signing_secrets',
   /** notifier — ingress only re-queues for replay: one per (state change, subscription), with every attempt. */
   webhookDeliveries: 'webhook_deliveries',
+  /**
+   * ingress writes, the notifier consumes: one per delivery put back for a replay, until the
+   * notifier owning its partition has taken it. Small, so polling it costs nothing (polling the
+   * deliveries themselves is a scan of every delivery kept).
+   */
+  webhookReplays: 'webhook_replays',
   /** ingress: a counter bumped on every subscription or secret change, so notifiers reload at once. */
   webhookChanges: 'webhook_changes',
   /** ingress: one per reveal or rotation of a webhook secret (its unique `_id` decides races). */

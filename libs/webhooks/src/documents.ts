@@ -136,6 +136,14 @@ export interface DeliveryDocument {
   trace?: Record<string, string>;
 }
 
+/** A delivery put back for a replay and not yet taken by its notifier (`webhook_replays`). */
+export interface WebhookReplayDocument {
+  /** The delivery's id (its `webhook-id`). */
+  _id: string;
+  partition: number;
+  at: Date;
+}
+
 /** On MongoDB, a TTL index removes expired deliveries too (FerretDB has none: the sweep does). */
 export const deliveriesTtlIndex: IndexSpec = { key: { expiresAt: 1 }, name: 'expires_ttl', expireAfterSeconds: 0 };
 

@@ -33,5 +33,6 @@ export {
   type StoredSecret,
   type SubscriptionDocument,
   type WebhookChangesDocument,
+  type WebhookReplayDocument,
 } from './documents';
 export { bumpWebhookChanges, ensureSigningSecret } from './store';

@@ -1,6 +1,6 @@
 import { collections, type AnyBulkWriteOperation, type Db, type Filter } from '@longhaul/mongo';
-import { minuteOf, type DeliveryDocument, type DeliveryState } from '@longhaul/webhooks';
-import { storeCall } from './store-call';
+import { minuteOf, type DeliveryDocument, type DeliveryState, type WebhookReplayDocument } from '@longhaul/webhooks';
+import { isDuplicateKey, storeCall } from './store-call';
 
 /** A delivery as listed: everything but the body it sends. */
 export type DeliveryRecord = Omit<DeliveryDocument, 'body'>;
@@ -28,13 +28,17 @@ export const DELIVERY_ID_PATTERN = /^msg_[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * The notifier's delivery records, read for the API. Ingress changes them only to replay: it
- * puts a finished delivery back to `pending`, due now, and the notifier that owns its partition
- * picks it up (it polls `{partition, state: 'pending', requeued: true}`). Pages are bounded by
+ * writes an entry to `webhook_replays` (small; the notifier polls it), then puts the finished
+ * delivery back to `pending`, due now, flagged `requeued`. The notifier that owns its partition
+ * takes the entry, and the delivery if it is flagged (an entry whose delivery was not put back
+ * is dropped once it is a while old; the entry comes first, so a flagged delivery always has
+ * one). Pages are bounded by
  * the server (time range, sort, limit: the `subscription_created` index on MongoDB; FerretDB
  * filters by the equalities in PostgreSQL and does the rest itself).
  */
 export function createDeliveryStore(db: Db): DeliveryStore {
   const deliveries = db.collection<DeliveryDocument>(collections.webhookDeliveries);
+  const replays = db.collection<WebhookReplayDocument>(collections.webhookReplays);
   const withoutBody = { projection: { body: 0 } } as const;
   const newest = (filter: Filter<DeliveryDocument>, limit: number) =>
     deliveries.find(filter, withoutBody).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
@@ -71,6 +75,17 @@ export function createDeliveryStore(db: Db): DeliveryStore {
     },
     async requeue(docs, now) {
       if (docs.length === 0) return 0;
+      await storeCall(() =>
+        replays
+          .insertMany(
+            docs.map((d) => ({ _id: d._id, partition: d.partition, at: now })),
+            { ordered: false },
+          )
+          .catch((err: unknown) => {
+            // Entries left by an earlier try of the same replay: they serve this one too.
+            if (!isDuplicateKey(err)) throw err;
+          }),
+      );
       const ops: AnyBulkWriteOperation<DeliveryDocument>[] = docs.map((d) => ({
         updateOne: {
           filter: { _id: d._id, state: d.state },

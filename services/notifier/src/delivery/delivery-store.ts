@@ -13,6 +13,7 @@ import {
   webhookIndexes,
   type DeliveryAttemptRecord,
   type DeliveryDocument,
+  type WebhookReplayDocument,
 } from '@longhaul/webhooks';
 
 /** A change to one delivery record after an attempt (or a decision not to attempt). */
@@ -71,8 +72,11 @@ export interface DeliveryStore {
     except: readonly string[],
     dueBefore: Date,
   ): Promise<PendingDelivery[]>;
-  /** Deliveries a replay re-queued; each is claimed (its flag cleared) before it is returned. */
-  claimRequeued(partition: number): Promise<PendingDelivery[]>;
+  /**
+   * Deliveries a replay re-queued in these partitions; each is claimed (its flag cleared) before
+   * it is returned. Found through `webhook_replays`, which holds only replays not yet taken.
+   */
+  claimRequeued(partitions: ReadonlySet<number>): Promise<PendingDelivery[]>;
   /** Wait for the updates in flight. */
   drain(): Promise<void>;
 }
@@ -96,9 +100,12 @@ const pendingFields = {
 } as const;
 
 const INSERT_CHUNK = 500;
+/** How long a replay entry whose delivery is not (yet) re-queued is kept: the API writes it first. */
+const REPLAY_ENTRY_GRACE_MS = 30_000;
 
 export function createDeliveryStore(db: Db): DeliveryStore {
   const deliveries = db.collection<DeliveryDocument>(collections.webhookDeliveries);
+  const replays = db.collection<WebhookReplayDocument>(collections.webhookReplays);
 
   const updates = createGroupCommit<DeliveryUpdate, void>(
     async (batch) => {
@@ -177,12 +184,26 @@ export function createDeliveryStore(db: Db): DeliveryStore {
         limit,
       ),
 
-    async claimRequeued(partition) {
-      const found = await find({ partition, state: 'pending', requeued: true }, 1_000);
+    async claimRequeued(partitions) {
+      if (partitions.size === 0) return [];
+      // The whole (small) collection in one read, filtered here: one query per poll, not one per partition.
+      const entries = (await replays.find({}, { limit: 1_000, batchSize: 1_000 }).toArray()).filter((e) =>
+        partitions.has(e.partition),
+      );
       const claimed: PendingDelivery[] = [];
-      for (const d of found) {
-        const res = await deliveries.updateOne({ _id: d._id, requeued: true }, { $set: { requeued: false } });
-        if (res.modifiedCount === 1) claimed.push(d);
+      for (const entry of entries) {
+        const d = (await deliveries.findOne(
+          { _id: entry._id, state: 'pending', requeued: true },
+          { projection: pendingFields },
+        )) as PendingDelivery | null;
+        if (d) {
+          const res = await deliveries.updateOne({ _id: d._id, requeued: true }, { $set: { requeued: false } });
+          if (res.modifiedCount === 1) claimed.push(d);
+        } else if (Date.now() - entry.at.getTime() < REPLAY_ENTRY_GRACE_MS) {
+          // Its delivery may not be put back yet (the API writes the entry first): look again.
+          continue;
+        }
+        await replays.deleteOne({ _id: entry._id });
       }
       return claimed;
     },

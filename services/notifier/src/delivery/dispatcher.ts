@@ -457,10 +457,9 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   }
 
   async function pollReplays(): Promise<void> {
-    for (const partition of owned.keys()) {
-      const found = await opts.store.claimRequeued(partition);
-      for (const d of found) hold({ ...d, attempts: 0 }, Date.now());
-    }
+    const found = await opts.store.claimRequeued(new Set(owned.keys()));
+    // Only those of partitions still owned (a rebalance may have come meanwhile).
+    for (const d of found) if (owned.has(d.partition)) hold({ ...d, attempts: 0 }, Date.now());
   }
 
   const loop = (everyMs: number, what: string, run: () => Promise<void>) => {
