@@ -7,6 +7,11 @@ export const settings = {
   opsPort: portSetting('LONGHAUL_OPS_PORT', 9101),
   /** Jobs this process runs at once. */
   concurrency: intSetting('LONGHAUL_PROCESSOR_CONCURRENCY', { default: 16, min: 1, max: 1_000 }),
+  /**
+   * Requests this process takes in at once — running, being read and leased, or waiting for a
+   * handler slot — before it pauses fetching. 0: four times the concurrency (never less than it).
+   */
+  intakeLimit: intSetting('LONGHAUL_PROCESSOR_INTAKE_LIMIT', { default: 0, min: 0, max: 100_000 }),
   /** Taken-but-not-committable messages per partition before the partition pauses (lag overcount bound). */
   maxUncommitted: intSetting('LONGHAUL_PROCESSOR_MAX_UNCOMMITTED', { default: 200, min: 1, max: 100_000 }),
   leaseMs: intSetting('LONGHAUL_PROCESSOR_LEASE_MS', { default: 15 * SECOND, min: 1 * SECOND, max: 600 * SECOND }),

@@ -81,13 +81,16 @@ void runService({
       builtInJobTypes.map((t) => t.name),
     );
     if (ownTypes.definitions.length > 0) logger.info({ types: [...ownTypes.handlers.keys()] }, 'loaded job types');
-    const slots = createSlots(config.concurrency);
+    // Handlers run at once (the concurrency), and requests taken in at once: running, about
+    // to run (read, decided, leased) or waiting for a handler slot.
+    const runSlots = createSlots(config.concurrency);
+    const intakeSlots = createSlots(Math.max(config.concurrency, config.intakeLimit || 4 * config.concurrency));
     const localRuns = new Map<string, LocalRun>();
     let stopping = false;
 
     const intake = createRequestIntake({
       topics: [topics.requested.topic, topics.retry.topic],
-      slots,
+      slots: intakeSlots,
       slotWaitMs: 1_000,
       maxUncommitted: config.maxUncommitted,
       commitEveryMs: config.commitIntervalMs,
@@ -102,7 +105,8 @@ void runService({
         acceptances,
         catalog: createJobTypeCatalog([...builtInJobTypes, ...ownTypes.definitions]),
         handlers: new Map([...builtInHandlers, ...ownTypes.handlers]),
-        slots,
+        intake: intakeSlots,
+        runSlots,
         localRuns,
         metrics,
         logger,

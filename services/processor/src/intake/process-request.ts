@@ -26,7 +26,10 @@ export interface ProcessDeps extends RunDeps, PoisonDeps {
   readonly acceptances: AcceptanceReader;
   readonly catalog: JobTypeCatalog;
   readonly handlers: HandlerRegistry;
-  readonly slots: Slots;
+  /** Requests taken in at once (eachBatch took one for each delivery). */
+  readonly intake: Slots;
+  /** Handlers running at once: the per-pod concurrency. */
+  readonly runSlots: Slots;
   /** This process's runs, by job id. */
   readonly localRuns: Map<string, LocalRun>;
   /** How often a request waiting on another process's run looks at it again. */
@@ -61,43 +64,58 @@ function dueAtOf(headers: Record<string, unknown> | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
+/** A slot of `slots` this delivery may hold: taken and given back at most once each time. */
+export interface SlotHold {
+  readonly held: boolean;
+  /** Wait for one (no-op when held). */
+  take(): Promise<void>;
+  release(): void;
+}
+
+function slotHold(slots: Slots, held: boolean): SlotHold {
+  return {
+    get held() {
+      return held;
+    },
+    async take() {
+      if (held) return;
+      await slots.acquire();
+      held = true;
+    },
+    release() {
+      if (!held) return;
+      held = false;
+      slots.release();
+    },
+  };
+}
+
 /**
  * What happens to one delivered request: decode and check it, wait until a retry copy is due,
  * then decide from the job's record (see decide.ts) until the message is done — run, skipped,
- * re-announced — or no longer this member's to handle. Holds a slot only while it needs one.
+ * re-announced — or no longer this member's to handle. It holds its intake slot (taken by
+ * eachBatch) while it works on the request, and a run slot only from taking the lease until
+ * its handler returns: reading and deciding never wait behind running handlers.
  */
 export function createRequestProcessor(deps: ProcessDeps): (delivery: Delivery) => void {
   return (delivery) => {
-    let holding = true;
-    const release = () => {
-      if (holding) {
-        holding = false;
-        deps.slots.release();
-      }
-    };
-    const ensureSlot = async () => {
-      if (!holding) {
-        await deps.slots.acquire();
-        holding = true;
-      }
-    };
-    processDelivery(deps, delivery, release, ensureSlot)
+    const intake = slotHold(deps.intake, true);
+    const run = slotHold(deps.runSlots, false);
+    processDelivery(deps, delivery, intake, run)
       .catch((err: unknown) =>
         deps.logger.error(
           { err, jobId: delivery.message.key?.toString(), offset: delivery.offset },
           'handling a request failed',
         ),
       )
-      .finally(release);
+      .finally(() => {
+        run.release();
+        intake.release();
+      });
   };
 }
 
-async function processDelivery(
-  deps: ProcessDeps,
-  delivery: Delivery,
-  release: () => void,
-  ensureSlot: () => Promise<void>,
-): Promise<void> {
+async function processDelivery(deps: ProcessDeps, delivery: Delivery, intake: SlotHold, run: SlotHold): Promise<void> {
   const giveUp = () => deps.isStopping() || !delivery.isCurrent();
   let request: JobRequested;
   try {
@@ -133,7 +151,7 @@ async function processDelivery(
 
   const dueAt = dueAtOf(delivery.message.headers);
   if (dueAt > Date.now()) {
-    release();
+    intake.release();
     if (!(await sleepUntil(dueAt, delivery))) return;
   }
   const job = { request, traceHeaders: traceHeadersOf(delivery.message.headers) };
@@ -141,7 +159,7 @@ async function processDelivery(
   const onError = (err: unknown) => logger.warn({ err }, 'job store unavailable; retrying');
 
   if (deps.paused.isPaused(request.jobType)) {
-    release();
+    intake.release();
     if (delivery.topic !== deps.parkingTopic) {
       // Park it on the retry topic (as it is), so the other types behind it in this partition go on.
       const parked = await persist(
@@ -163,7 +181,7 @@ async function processDelivery(
     while (deps.paused.isPaused(request.jobType)) {
       if (!(await sleepUntil(Date.now() + 500, delivery))) return;
     }
-    await ensureSlot();
+    await intake.take();
   }
 
   // A first attempt is most likely new: look only at its acceptance and act as if it had no
@@ -239,24 +257,32 @@ async function processDelivery(
         continue; // lost a race: look again
       }
       case 'watch': {
-        release();
+        intake.release();
+        run.release();
         const wait = Math.min(deps.watchEveryMs, Math.max(50, decision.leaseUntil.getTime() - Date.now() + 50));
         if (!(await sleepUntil(Date.now() + wait, delivery))) return;
         continue;
       }
       case 'attach': {
-        release();
+        intake.release();
+        run.release();
         await deps.localRuns.get(request.jobId)?.ended;
         continue;
       }
       case 'start':
       case 'claim': {
-        await ensureSlot();
+        await intake.take();
+        // Every handler slot may be busy: wait for one. What was decided still holds, or the
+        // lease is not taken: taking it is a compare-and-set against the state read (a job
+        // cancelled meanwhile was ended by the cancel listener; one started elsewhere has a
+        // record), and losing it means deciding again.
+        await run.take();
         if (!delivery.isCurrent()) return;
         const lease = await takeLease(deps, request, decision);
         if (!lease) continue;
-        // The slot is given back once the handler returned; storing and announcing the outcome need none.
-        const end = await runHere(deps, job, lease, release);
+        // The run slot is given back once the handler returned; storing and announcing the
+        // outcome need none.
+        const end = await runHere(deps, job, lease, () => run.release());
         if (end === 'finished') {
           delivery.done();
           return;

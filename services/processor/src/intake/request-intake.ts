@@ -37,13 +37,14 @@ export interface RequestIntake {
 /**
  * Runs work off the fetch loop: eachBatch returns at once, the consumer keeps heartbeating,
  * and a message is committed only when it and all before it in its partition are finished.
- * Fetching pauses when every slot is taken, and per partition when `maxUncommitted` messages
+ * Fetching pauses when every intake slot is taken, and per partition when `maxUncommitted` messages
  * are taken but not committable (finished ones waiting behind a long job), so lag overcounts
  * finished work by at most that bound.
  */
 export function createRequestIntake(deps: {
   /** The topics consumed (requests and their retry copies), paused and resumed together. */
   topics: readonly string[];
+  /** One per request taken in and not yet handled (the intake limit, not the handler concurrency). */
   slots: Slots;
   /** How long eachBatch waits for a slot before pausing (kept well below the session timeout). */
   slotWaitMs: number;
