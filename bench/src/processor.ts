@@ -24,7 +24,7 @@ const settings = {
   /** Pickup: submissions per second, for how long, after an untimed warm-up. */
   rate: setting('LONGHAUL_BENCH_RATE', 200),
   seconds: setting('LONGHAUL_BENCH_SECONDS', 15),
-  warmupSeconds: setting('LONGHAUL_BENCH_WARMUP_SECONDS', 3),
+  warmupSeconds: setting('LONGHAUL_BENCH_WARMUP_SECONDS', 30),
   /** Makespan: jobs per run, their sleep, the HTTP clients submitting them, the process counts. */
   jobs: setting('LONGHAUL_BENCH_JOBS', 2000),
   sleepMs: setting('LONGHAUL_BENCH_SLEEP_MS', 500),
