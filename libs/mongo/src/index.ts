@@ -1,6 +1,15 @@
 import { MongoClient, type Collection, type CollectionOptions, type Db } from 'mongodb';
 
-export type { AnyBulkWriteOperation, Collection, Db, Document, Filter, MongoClient, WriteError } from 'mongodb';
+export type {
+  AnyBulkWriteOperation,
+  Collection,
+  Db,
+  Document,
+  Filter,
+  MongoClient,
+  OptionalUnlessRequiredId,
+  WriteError,
+} from 'mongodb';
 export { MongoBulkWriteError } from 'mongodb';
 
 export interface MongoConnection {

@@ -1,6 +1,6 @@
 import { createGroupCommit } from '@longhaul/batching';
 import { collections, type Collection, type Db } from '@longhaul/mongo';
-import { isDuplicateKey } from './store-call';
+import { insertMissing, isDuplicateKey } from './store-call';
 
 /**
  * Acceptance records and their outbox: the promise behind every `202`.
@@ -113,15 +113,11 @@ export function createAcceptanceStore(db: Db): AcceptanceStore {
   /** The outbox entries and the records, side by side; a duplicate is reported to its caller alone. */
   async function insertAll(batch: AcceptanceRecord[]): Promise<(Error | undefined)[]> {
     const [, settled] = await Promise.all([
-      outbox
-        .insertMany(
-          batch.map((r) => ({ _id: r._id, createdAt: r.createdAt, claimedUntil: null })),
-          { ordered: false },
-        )
-        // An entry that already exists (an idempotency takeover) is pending again: fine.
-        .catch((err: unknown) => {
-          if (!isDuplicateKey(err)) throw err;
-        }),
+      // An entry that already exists (an idempotency takeover) is pending again: fine.
+      insertMissing(
+        outbox,
+        batch.map((r) => ({ _id: r._id, createdAt: r.createdAt, claimedUntil: null })),
+      ),
       records.insertMany(batch.map(toStored), { ordered: false }).then(
         () => batch.map(() => undefined),
         (err: unknown) => {

@@ -1,6 +1,6 @@
 import { collections, type AnyBulkWriteOperation, type Db, type Filter } from '@longhaul/mongo';
 import { minuteOf, type DeliveryDocument, type DeliveryState, type WebhookReplayDocument } from '@longhaul/webhooks';
-import { isDuplicateKey, storeCall } from './store-call';
+import { insertMissing, storeCall } from './store-call';
 
 /** A delivery as listed: everything but the body it sends. */
 export type DeliveryRecord = Omit<DeliveryDocument, 'body'>;
@@ -75,16 +75,12 @@ export function createDeliveryStore(db: Db): DeliveryStore {
     },
     async requeue(docs, now) {
       if (docs.length === 0) return 0;
+      // Entries left by an earlier try of the same replay serve this one too.
       await storeCall(() =>
-        replays
-          .insertMany(
-            docs.map((d) => ({ _id: d._id, partition: d.partition, at: now })),
-            { ordered: false },
-          )
-          .catch((err: unknown) => {
-            // Entries left by an earlier try of the same replay: they serve this one too.
-            if (!isDuplicateKey(err)) throw err;
-          }),
+        insertMissing(
+          replays,
+          docs.map((d) => ({ _id: d._id, partition: d.partition, at: now })),
+        ),
       );
       const ops: AnyBulkWriteOperation<DeliveryDocument>[] = docs.map((d) => ({
         updateOne: {
