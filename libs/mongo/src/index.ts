@@ -163,6 +163,7 @@ export { createBatchedInserts, type BatchedInserts } from './batched-inserts';
 export { collections } from './collections';
 export { createFencedTransitions, type FencedTransitions } from './fences';
 export { ensureIndexes, hasTtlIndexes, type IndexSpec } from './indexes';
+export { fromJsonText } from './json-text';
 export {
   followReadModelPointer,
   initialPointer,

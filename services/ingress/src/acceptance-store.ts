@@ -1,5 +1,5 @@
 import { createGroupCommit } from '@longhaul/batching';
-import { collections, type Collection, type Db } from '@longhaul/mongo';
+import { collections, fromJsonText, type Collection, type Db } from '@longhaul/mongo';
 import { insertMissing, isDuplicateKey } from './store-call';
 
 /**
@@ -42,23 +42,15 @@ export interface AcceptanceRecord {
   };
 }
 
-/**
- * As stored: `request` is JSON text. FerretDB converts every nested field on each write and
- * read, and nothing filters on the request's fields (docs/architecture.md). Records written
- * before keep it as a subdocument and are still read.
- */
+/** As stored: `request` is JSON text (nothing filters on its fields; see fromJsonText). */
 type StoredAcceptance = Omit<AcceptanceRecord, 'request'> & { request: string | AcceptanceRecord['request'] };
 
-export function toStored(record: AcceptanceRecord): StoredAcceptance {
+function toStored(record: AcceptanceRecord): StoredAcceptance {
   return { ...record, request: JSON.stringify(record.request) };
 }
 
-export function fromStored(stored: StoredAcceptance): AcceptanceRecord {
-  const { request } = stored;
-  return {
-    ...stored,
-    request: typeof request === 'string' ? (JSON.parse(request) as AcceptanceRecord['request']) : request,
-  };
+function fromStored(stored: StoredAcceptance): AcceptanceRecord {
+  return { ...stored, request: fromJsonText(stored.request) };
 }
 
 interface OutboxEntry {

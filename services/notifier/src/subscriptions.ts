@@ -1,5 +1,5 @@
 import type { JobStateChanged, WebhookEventType } from '@longhaul/contracts';
-import { collections, type Db } from '@longhaul/mongo';
+import { collections, fromJsonText, type Db } from '@longhaul/mongo';
 import type { Logger } from '@longhaul/runtime';
 import {
   bumpWebhookChanges,
@@ -155,10 +155,8 @@ export async function createSubscriptionDirectory(
       let sealed = jobSecrets.get(jobId);
       if (sealed === undefined) {
         const record = await acceptances.findOne({ _id: jobId }, { projection: { tenant: 1, request: 1 } });
-        const request =
-          record &&
-          (typeof record.request === 'string' ? (JSON.parse(record.request) as AcceptanceRequest) : record.request);
-        sealed = record && record.tenant === tenant ? (request?.webhook?.sealedSecret ?? null) : null;
+        sealed =
+          record && record.tenant === tenant ? (fromJsonText(record.request).webhook?.sealedSecret ?? null) : null;
         jobSecrets.set(jobId, sealed);
       }
       return sealed === null ? [] : [box.open(sealed)];

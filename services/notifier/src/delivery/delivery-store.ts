@@ -197,6 +197,7 @@ export function createDeliveryStore(db: Db): DeliveryStore {
           { projection: pendingFields },
         )) as PendingDelivery | null;
         if (d) {
+          // Not one findOneAndUpdate: tried, and on FerretDB 1.24 the replay was never sent (cause not looked into).
           const res = await deliveries.updateOne({ _id: d._id, requeued: true }, { $set: { requeued: false } });
           if (res.modifiedCount === 1) claimed.push(d);
         } else if (Date.now() - entry.at.getTime() < REPLAY_ENTRY_GRACE_MS) {

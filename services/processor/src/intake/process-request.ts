@@ -65,8 +65,7 @@ function dueAtOf(headers: Record<string, unknown> | undefined): number {
 }
 
 /** A slot of `slots` this delivery may hold: taken and given back at most once each time. */
-export interface SlotHold {
-  readonly held: boolean;
+interface SlotHold {
   /** Wait for one (no-op when held). */
   take(): Promise<void>;
   release(): void;
@@ -74,9 +73,6 @@ export interface SlotHold {
 
 function slotHold(slots: Slots, held: boolean): SlotHold {
   return {
-    get held() {
-      return held;
-    },
     async take() {
       if (held) return;
       await slots.acquire();
