@@ -20,6 +20,8 @@ const benchDir = join(__dirname, '..');
 const resultsDir = process.env['LONGHAUL_BENCH_RESULTS_DIR'] ?? join(benchDir, 'results');
 const since = process.env['LONGHAUL_BENCH_SINCE'] ?? '';
 const NAMES = ['ceiling', 'ingress', 'processor', 'projector', 'notifier', 'e2e', 'bullmq'] as const;
+/** The newest result of each benchmark, as its file holds it. */
+export type Results = Partial<Record<(typeof NAMES)[number], Json>>;
 
 /** The newest `<name>-<timestamp>.json` written at or after `since`. */
 function newest(name: string): Json | undefined {
@@ -38,7 +40,7 @@ const ratio = (a: number | undefined, b: number | undefined) =>
     ? null
     : +(a / b).toFixed(3);
 
-function figures(r: Partial<Record<(typeof NAMES)[number], Json>>) {
+export function figures(r: Results) {
   const at = (rows: Json[] | undefined, key: string, n: number) => rows?.find((x) => x[key] === n);
   const lh64 = at(r.ingress?.['rows'], 'concurrency', 64);
   const bq64 = at(r.bullmq?.['accept'], 'connections', 64);
@@ -91,31 +93,46 @@ function figures(r: Partial<Record<(typeof NAMES)[number], Json>>) {
   return { longhaul, bullmq, ceiling, ratios, targets };
 }
 
-async function png(spec: object, file: string) {
+/** A Vega-Lite spec drawn as SVG (the size every chart here has unless it says otherwise). */
+export async function svgOf(spec: object): Promise<string> {
   const vl = await import('vega-lite');
   const vega = await import('vega');
   const compiled = vl.compile({ width: 420, height: 220, ...spec } as Parameters<typeof vl.compile>[0]).spec;
-  const svg = await new vega.View(vega.parse(compiled), { renderer: 'none' }).toSVG();
+  return new vega.View(vega.parse(compiled), { renderer: 'none' }).toSVG();
+}
+
+async function png(spec: object, file: string) {
   writeFileSync(
     file,
-    new Resvg(svg, { font: { loadSystemFonts: true }, fitTo: { mode: 'zoom', value: 2 }, background: 'white' })
+    new Resvg(await svgOf(spec), {
+      font: { loadSystemFonts: true },
+      fitTo: { mode: 'zoom', value: 2 },
+      background: 'white',
+    })
       .render()
       .asPng(),
   );
 }
 
-async function charts(r: Partial<Record<(typeof NAMES)[number], Json>>, f: ReturnType<typeof figures>, dir: string) {
-  const made: { title: string; file: string }[] = [];
-  const chart = async (title: string, name: string, spec: object, values: object[]) => {
-    if (values.length === 0) return;
-    await png({ title, data: { values }, ...spec }, join(dir, `${name}.png`));
-    made.push({ title, file: name });
+export interface ChartSpec {
+  readonly title: string;
+  readonly name: string;
+  /** Vega-Lite, without its data. */
+  readonly spec: object;
+  readonly values: object[];
+}
+
+/** The report's charts, from the results and their figures; a chart without values is left out. */
+export function chartSpecs(r: Results, f: ReturnType<typeof figures>): ChartSpec[] {
+  const specs: ChartSpec[] = [];
+  const chart = (title: string, name: string, spec: object, values: object[]) => {
+    if (values.length > 0) specs.push({ title, name, spec, values });
   };
   const grouped = {
     mark: 'bar',
     encoding: { xOffset: { field: 'system' }, color: { field: 'system', type: 'nominal' } },
   };
-  await chart(
+  chart(
     'Accepted jobs per second by HTTP clients (acks=all vs Redis AOF)',
     'accept',
     {
@@ -138,27 +155,29 @@ async function charts(r: Partial<Record<(typeof NAMES)[number], Json>>, f: Retur
       })),
     ],
   );
-  await chart(
-    'Pickup latency (accepted → started) at 200 jobs/s, ms (log)',
+  chart(
+    'Pickup latency (accepted → started) at 200 jobs/s, ms (log; under 1 ms drawn at 0.5)',
     'pickup',
     {
       ...grouped,
       encoding: {
         ...grouped.encoding,
         x: { field: 'percentile', type: 'ordinal' },
-        y: { field: 'ms', type: 'quantitative', scale: { type: 'log' } },
+        // No stacking: Vega-Lite stacks bars from zero, which has no place on a log scale (the
+        // chart came out empty).
+        y: { field: 'ms', type: 'quantitative', scale: { type: 'log', domainMin: 0.1 }, stack: null },
       },
     },
     [
       ...(['p50', 'p90', 'p99'] as const).map((p) => ({
         system: 'Longhaul',
         percentile: p,
-        ms: Math.max(1, r.processor?.['pickup']?.['pickupMs']?.[p] ?? NaN),
+        ms: Math.max(0.5, r.processor?.['pickup']?.['pickupMs']?.[p] ?? NaN),
       })),
       ...(['p50', 'p90', 'p99'] as const).map((p) => ({
         system: 'BullMQ',
         percentile: p,
-        ms: Math.max(1, r.bullmq?.['pickup']?.[`${p}Ms`] ?? NaN),
+        ms: Math.max(0.5, r.bullmq?.['pickup']?.[`${p}Ms`] ?? NaN),
       })),
     ].filter((x) => Number.isFinite(x.ms)),
   );
@@ -171,7 +190,7 @@ async function charts(r: Partial<Record<(typeof NAMES)[number], Json>>, f: Retur
     { system: 'BullMQ', processes: n, speedup: ratio(f.bullmq.makespanMs[1], f.bullmq.makespanMs[n as 1 | 2 | 4]) },
     { system: 'ideal', processes: n, speedup: n },
   ]);
-  await chart(
+  chart(
     '2,000 sleep jobs of 500 ms: speedup over one process',
     'scaling',
     {
@@ -185,7 +204,7 @@ async function charts(r: Partial<Record<(typeof NAMES)[number], Json>>, f: Retur
     speedups.filter((s) => s.speedup !== null),
   );
   const mem = f.longhaul.memoryMiB;
-  await chart(
+  chart(
     'Resident memory per service, MiB',
     'memory',
     {
@@ -204,6 +223,15 @@ async function charts(r: Partial<Record<(typeof NAMES)[number], Json>>, f: Retur
         ])
       : [],
   );
+  return specs;
+}
+
+async function charts(r: Results, f: ReturnType<typeof figures>, dir: string) {
+  const made: { title: string; file: string }[] = [];
+  for (const c of chartSpecs(r, f)) {
+    await png({ title: c.title, data: { values: c.values }, ...c.spec }, join(dir, `${c.name}.png`));
+    made.push({ title: c.title, file: c.name });
+  }
   return made;
 }
 
@@ -281,7 +309,7 @@ function markdown(date: string, combined: Json, made: { title: string; file: str
 }
 
 async function main() {
-  const results: Partial<Record<(typeof NAMES)[number], Json>> = {};
+  const results: Results = {};
   for (const name of NAMES) {
     const r = newest(name);
     if (r) results[name] = r;
@@ -310,4 +338,5 @@ async function main() {
   console.log(`report: bench/report/${date}.md; figures: bench/results/${date}.json`);
 }
 
-runMain('report', main);
+// Run as a command (the tests import the charts alone).
+if (require.main === module) runMain('report', main);
