@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { kafkaToolCommand } from '@longhaul/local-stack';
+import { durableProducer } from '@longhaul/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { benchEnv, median, numberSetting, runMain, writeResults } from './results';
 
@@ -90,7 +91,7 @@ async function kafkaConsumer(topic: string) {
 
 /** kafkajs alone: batches of 500 with acks=all through one idempotent producer, 4 in flight. */
 async function kafkajsProducer(kafka: Kafka, topic: string) {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer(durableProducer);
   await producer.connect();
   const value = Buffer.alloc(recordBytes, 120);
   const started = performance.now();

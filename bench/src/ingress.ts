@@ -6,7 +6,7 @@
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { createEventCodec, createSchemaRegistry, goldenEvents } from '@longhaul/contracts';
-import { createPublisher } from '@longhaul/kafka';
+import { createPublisher, durableProducer } from '@longhaul/kafka';
 import { benchEnv, median, writeResults } from './results';
 
 const env = benchEnv();
@@ -51,7 +51,7 @@ async function kafkajsRun(
   message: { topic: string; value: Buffer; headers: Record<string, string> },
 ) {
   const kafka = new Kafka({ clientId: 'bench-kafkajs', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer(durableProducer);
   await producer.connect();
   const publish = createPublisher(producer, { timeoutMs: 5_000 });
   let sent = 0;

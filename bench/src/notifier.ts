@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { durableProducer } from '@longhaul/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createEventCodec, createSchemaRegistry, type JobStateChanged } from '@longhaul/contracts';
@@ -123,7 +124,7 @@ function startNotifier(): Promise<BenchService> {
 async function main() {
   const codec = createEventCodec(createSchemaRegistry({ url: env.schemaRegistryUrl }), prefix);
   const kafka = new Kafka({ clientId: 'bench-notifier', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer(durableProducer);
   await producer.connect();
   type Encoded = Awaited<ReturnType<typeof codec.encode>>;
   const encode = (changes: readonly JobStateChanged[]) => Promise.all(changes.map((c) => codec.encode(c)));

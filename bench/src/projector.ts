@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createEventCodec, createSchemaRegistry, type JobStateChanged, type LonghaulEvent } from '@longhaul/contracts';
-import { topicNames } from '@longhaul/kafka';
+import { durableProducer, topicNames } from '@longhaul/kafka';
 import { benchEnv, median, numberSetting, percentile, runMain, writeResults } from './results';
 import { databaseServer, isolatedServiceEnv, startBenchService, type BenchService } from './service-process';
 
@@ -106,7 +106,7 @@ async function main() {
   const registry = createSchemaRegistry({ url: env.schemaRegistryUrl });
   const codec = createEventCodec(registry, prefix);
   const kafka = new Kafka({ clientId: 'bench-projector', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer(durableProducer);
   await producer.connect();
   const send = async (events: readonly LonghaulEvent[]) => {
     const encoded = await Promise.all(events.map((e) => codec.encode(e)));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEventCodec, createSchemaRegistry, type LonghaulEvent } from '@longhaul/contracts';
+import { durableProducer } from '@longhaul/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { startWorker, type WorkerUnderTest } from './service-process';
 import { testStack, uniqueName } from './stack';
@@ -28,7 +29,7 @@ export interface EventFeed {
 export async function eventFeed(prefix: string, brokers: string[] = testStack().kafkaBrokers): Promise<EventFeed> {
   const codec = createEventCodec(createSchemaRegistry({ url: testStack().schemaRegistryUrl }), prefix);
   const kafka = new Kafka({ clientId: 'longhaul-test-feed', brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer(durableProducer);
   await producer.connect();
   return {
     async send(events) {

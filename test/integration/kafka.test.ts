@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTopics } from '@longhaul/kafka';
+import { durableProducer, ensureTopics } from '@longhaul/kafka';
 import { testStack, uniqueName } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -30,7 +30,7 @@ describe('kafkajs against the broker', () => {
   });
 
   it('produces with acks=all and the idempotent producer, consumed by a group of two that split the partitions, and a restarted member resumes from the committed offset', async () => {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer(durableProducer);
     await producer.connect();
     const send = async (from: number, count: number) => {
       const messages = Array.from({ length: count }, (_, i) => ({ key: `k${from + i}`, value: `m${from + i}` }));

@@ -1,6 +1,6 @@
 import { createGroupCommit } from '@longhaul/batching';
 import { SpanKind, startSpan } from '@longhaul/telemetry';
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 
 export class PublishTimeout extends Error {
   override readonly name = 'PublishTimeout';
@@ -15,6 +15,17 @@ export interface OutgoingMessage {
 }
 
 export type Publish = (message: OutgoingMessage) => Promise<void>;
+
+/**
+ * How every Longhaul producer is made (`kafka.producer(durableProducer)`): idempotent, so acks=all
+ * and no duplicates on retry, with one request in flight. Keys are partitioned as Java clients
+ * do, kafkajs's default since 2.0; naming it keeps kafkajs from warning about that at every start.
+ */
+export const durableProducer: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  createPartitioner: Partitioners.DefaultPartitioner,
+};
 
 /**
  * Publish messages with acks=all through one idempotent producer, group-committed: messages

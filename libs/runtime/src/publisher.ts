@@ -1,4 +1,4 @@
-import { createPublisher, PublishTimeout, type Kafka, type Publish } from '@longhaul/kafka';
+import { createPublisher, durableProducer, PublishTimeout, type Kafka, type Publish } from '@longhaul/kafka';
 import { kafkaMetrics } from './kafka-metrics';
 import type { ServiceContext } from './run-service';
 
@@ -11,7 +11,7 @@ export async function startPublisher(
   ctx: ServiceContext,
   opts: Parameters<typeof createPublisher>[1],
 ): Promise<Publish> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer(durableProducer);
   await producer.connect();
   ctx.lifecycle.onShutdown('flush', 'kafka-producer', () => producer.disconnect());
   const errors = kafkaMetrics(ctx.metrics.registry).producerErrors;
