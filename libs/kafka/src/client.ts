@@ -19,8 +19,10 @@ function bridge(sink: KafkaLogSink): logCreator {
   return () =>
     ({ level, log }) => {
       const method = LEVELS[level] ?? 'info';
+      // No `component` of its own: callers pass a child logger that has one, and a second
+      // would write the key twice into each JSON line.
       const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-      sink[method]({ component: 'kafkajs', ...rest }, message);
+      sink[method](rest, message);
     };
 }
 
