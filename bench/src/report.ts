@@ -292,7 +292,7 @@ function markdown(date: string, combined: Json, made: { title: string; file: str
     '',
     `Machine: ${m['cpus']} × ${m['cpuModel']}, ${m['memoryGiB']} GiB, ${m['os']}, Node ${m['node']}. Kafka ${combined['versions']['kafka']}; database ${combined['versions']['database'] ?? '—'}; Redis from Debian (AOF, fsync every second) for BullMQ.`,
     '',
-    'Every figure is the median of repeated runs, measured in one `npm run bench` run on this machine (each benchmark on a freshly started stack).',
+    'All figures come from one `npm run bench` run on this machine, each benchmark on a freshly started stack. Rates, makespans and the ceiling are medians of repeated runs (three unless a LONGHAUL_BENCH_REPEATS said otherwise); pickup percentiles are medians over three timed windows; accepted → final is a percentile over one pass of jobs.',
     '',
     '| figure | Longhaul | BullMQ | Longhaul ÷ BullMQ | ceiling |',
     '| --- | --- | --- | --- | --- |',
