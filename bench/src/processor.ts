@@ -506,6 +506,8 @@ async function pickupWindow(members: readonly Member[]) {
 
 type PickupWindow = Awaited<ReturnType<typeof pickupWindow>>;
 type Spread = ReturnType<typeof spread>;
+/** The window's figures that are latency spreads. */
+type SpreadKey = { [K in keyof PickupWindow]: PickupWindow[K] extends Spread ? K : never }[keyof PickupWindow];
 
 /** Each percentile's median over the windows (single windows of this benchmark vary two- to threefold). */
 function medianSpread(spreads: readonly Spread[]): Spread {
@@ -520,15 +522,7 @@ function medianSpread(spreads: readonly Spread[]): Spread {
 function combineWindows(windows: readonly PickupWindow[]) {
   const byP99 = [...windows].sort((a, b) => a.pickupMs.p99 - b.pickupMs.p99);
   const middle = byP99[Math.floor((byP99.length - 1) / 2)]!;
-  const spreads = (
-    k:
-      | 'pickupMs'
-      | 'acceptedToAppendedMs'
-      | 'appendedToStartedMs'
-      | 'postToStartedMs'
-      | 'postLatencyMs'
-      | 'startedToSucceededSentMs',
-  ) => medianSpread(windows.map((w) => w[k]));
+  const spreads = (k: SpreadKey) => medianSpread(windows.map((w) => w[k]));
   return {
     ...middle,
     jobs: windows.reduce((n, w) => n + w.jobs, 0),

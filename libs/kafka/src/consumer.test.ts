@@ -35,18 +35,27 @@ function fakeKafka(opts: { failRuns?: number } = {}) {
 }
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-const base = { groupId: 'g', topics: ['t'], logger, eachBatch: () => Promise.resolve() };
+/** A runner over a fake, with short rejoin delays. */
+const runnerOver = (
+  fake: ReturnType<typeof fakeKafka>,
+  onFatal: (err: Error) => void,
+  rejoin: NonNullable<Parameters<typeof createConsumerRunner>[0]['rejoin']>,
+) =>
+  createConsumerRunner({
+    groupId: 'g',
+    topics: ['t'],
+    logger,
+    eachBatch: () => Promise.resolve(),
+    kafka: fake.kafka,
+    onFatal,
+    rejoin,
+  });
 
 describe('consumer runner after a crash kafkajs does not restart from', () => {
   it('runs the same consumer again, with backoff, and is a member again; the process is not told to stop', async () => {
     const fake = fakeKafka({ failRuns: 2 });
     const onFatal = vi.fn();
-    const runner = createConsumerRunner({
-      ...base,
-      kafka: fake.kafka,
-      onFatal,
-      rejoin: { firstDelayMs: 5, maxDelayMs: 20 },
-    });
+    const runner = runnerOver(fake, onFatal, { firstDelayMs: 5, maxDelayMs: 20 });
     await runner.start();
     expect(runner.isReady()).toBe(true);
     fake.crash(false);
@@ -60,7 +69,7 @@ describe('consumer runner after a crash kafkajs does not restart from', () => {
 
   it('leaves a crash kafkajs restarts from to kafkajs', async () => {
     const fake = fakeKafka();
-    const runner = createConsumerRunner({ ...base, kafka: fake.kafka, onFatal: vi.fn(), rejoin: { firstDelayMs: 5 } });
+    const runner = runnerOver(fake, vi.fn(), { firstDelayMs: 5 });
     await runner.start();
     fake.crash(true);
     await new Promise((r) => setTimeout(r, 50));
@@ -70,12 +79,7 @@ describe('consumer runner after a crash kafkajs does not restart from', () => {
   it('gives up (onFatal) when starting again keeps failing past the deadline, and not at all once stopped', async () => {
     const fake = fakeKafka({ failRuns: 1_000 });
     const onFatal = vi.fn();
-    const runner = createConsumerRunner({
-      ...base,
-      kafka: fake.kafka,
-      onFatal,
-      rejoin: { firstDelayMs: 5, maxDelayMs: 10, giveUpAfterMs: 100 },
-    });
+    const runner = runnerOver(fake, onFatal, { firstDelayMs: 5, maxDelayMs: 10, giveUpAfterMs: 100 });
     await runner.start();
     fake.crash(false);
     await vi.waitFor(() => expect(onFatal).toHaveBeenCalledTimes(1), { timeout: 2_000 });
@@ -83,12 +87,7 @@ describe('consumer runner after a crash kafkajs does not restart from', () => {
 
     const other = fakeKafka();
     const stoppedFatal = vi.fn();
-    const stopped = createConsumerRunner({
-      ...base,
-      kafka: other.kafka,
-      onFatal: stoppedFatal,
-      rejoin: { firstDelayMs: 20 },
-    });
+    const stopped = runnerOver(other, stoppedFatal, { firstDelayMs: 20 });
     await stopped.start();
     other.crash(false);
     await stopped.stop();
